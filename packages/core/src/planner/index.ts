@@ -1,0 +1,4 @@
+export * from './apply.js';
+export * from './occupancy.js';
+export * from './plan.js';
+export * from './types.js';

@@ -1,0 +1,36 @@
+/**
+ * Which digits are taken on which lock. A lock refuses digits it already holds — even those
+ * of an expired code not yet deleted — so uniqueness is checked against every code that is
+ * (or may still be) on the lock, whatever its window. That is stricter than "no overlap" and
+ * is what keeps two guests from ever sharing a door code.
+ */
+export class LockOccupancy {
+  private readonly byLock = new Map<string, Map<string, Set<string>>>();
+
+  add(lockId: string, passcode: string, owner: string): void {
+    let codes = this.byLock.get(lockId);
+    if (!codes) {
+      codes = new Map();
+      this.byLock.set(lockId, codes);
+    }
+    const owners = codes.get(passcode);
+    if (owners) owners.add(owner);
+    else codes.set(passcode, new Set([owner]));
+  }
+
+  remove(lockId: string, passcode: string, owner: string): void {
+    const codes = this.byLock.get(lockId);
+    const owners = codes?.get(passcode);
+    if (!owners) return;
+    owners.delete(owner);
+    if (owners.size === 0) codes!.delete(passcode);
+  }
+
+  /** True when nobody but `owner` holds these digits on the lock. */
+  isFree(lockId: string, passcode: string, owner: string): boolean {
+    const owners = this.byLock.get(lockId)?.get(passcode);
+    if (!owners) return true;
+    for (const o of owners) if (o !== owner) return false;
+    return true;
+  }
+}

@@ -1,0 +1,271 @@
+import {
+  type AccessCode,
+  accessCodeId,
+  type BookingRecord,
+  type LockAssignment,
+  type UnitMapping,
+} from '../domain/schemas.js';
+import { derivePasscode } from '../passcode/policy.js';
+import { type AccessWindow, accessWindow, sameWindow } from '../time/access-window.js';
+import { LockOccupancy } from './occupancy.js';
+import type { Plan, PlanInput, PlannedCode, PlanOperation, RevokeReason, RevokeTarget, SkippedBooking } from './types.js';
+
+export const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
+/** Passcode attempts tried per booking before giving up (each is a fresh keyed hash). */
+const MAX_PASSCODE_ATTEMPTS = 200;
+
+/** The (roomId, unitName) a booking occupies, or why it has none. */
+export function resolveUnit(
+  booking: Pick<BookingRecord, 'roomId' | 'unitName' | 'resourceId'>,
+  mappingsByResource: Map<string, UnitMapping>,
+): { roomId: string; unitName: string } | { reason: string } {
+  if (booking.roomId && booking.unitName) return { roomId: booking.roomId, unitName: booking.unitName };
+  if (!booking.resourceId) return { reason: 'no unit assigned in the PMS' };
+  const mapping = mappingsByResource.get(booking.resourceId);
+  if (!mapping) return { reason: `unmapped unit: PMS resource ${booking.resourceId} has no unit mapping` };
+  return { roomId: mapping.roomId, unitName: mapping.unitName };
+}
+
+function indexMappings(mappings: UnitMapping[]): Map<string, UnitMapping> {
+  const byResource = new Map<string, UnitMapping>();
+  // Primary mappings win when a resource is mapped twice.
+  for (const m of [...mappings].sort((a, b) => Number(a.primary) - Number(b.primary))) byResource.set(m.resourceId, m);
+  return byResource;
+}
+
+function indexLocks(assignments: LockAssignment[]): { byUnit: Map<string, string[]>; propertyWide: string[] } {
+  const byUnit = new Map<string, string[]>();
+  const propertyWide = new Set<string>();
+  for (const a of assignments) {
+    if (a.scope === 'property') propertyWide.add(a.lockId);
+    else {
+      const key = unitKey(a.roomId, a.unitName);
+      byUnit.set(key, [...new Set([...(byUnit.get(key) ?? []), a.lockId])]);
+    }
+  }
+  return { byUnit, propertyWide: [...propertyWide].sort() };
+}
+
+const unitKey = (roomId: string, unitName: string) => `${roomId}\u0000${unitName}`;
+
+/**
+ * Desired codes (from bookings, unit mappings, lock assignments, access window and passcode
+ * policy) against the codes the store holds → the operations that make them equal. Pure:
+ * same input, same plan; nothing is read or written.
+ */
+export function plan(input: PlanInput): Plan {
+  const { property, now, policy } = input;
+  const graceMs = input.graceMs ?? DEFAULT_GRACE_MS;
+  const nowMs = now.getTime();
+  const mappings = indexMappings(input.mappings);
+  const locks = indexLocks(input.assignments);
+  const ownerOf = (bookingId: string) => `${property.id}\u0000${bookingId}`;
+
+  // Codes per booking; occupancy of every lock from every code that may be on it.
+  const occupancy = new LockOccupancy();
+  const codesByBooking = new Map<string, AccessCode[]>();
+  for (const code of input.codes) {
+    occupancy.add(code.lockId, code.passcode, ownerOf(code.bookingId));
+    const list = codesByBooking.get(code.bookingId);
+    if (list) list.push(code);
+    else codesByBooking.set(code.bookingId, [code]);
+  }
+  for (const code of input.foreignCodes) occupancy.add(code.lockId, code.passcode, `${code.propertyId}\u0000${code.bookingId}`);
+
+  const operations: PlanOperation[] = [];
+  const desired: PlannedCode[] = [];
+  const skipped: SkippedBooking[] = [];
+  const bookings = [...input.bookings].sort((a, b) => (a.bookingId < b.bookingId ? -1 : a.bookingId > b.bookingId ? 1 : 0));
+  const seen = new Set<string>();
+
+  for (const booking of bookings) {
+    seen.add(booking.bookingId);
+    const existing = (codesByBooking.get(booking.bookingId) ?? []).sort((a, b) => (a.lockId < b.lockId ? -1 : 1));
+    const live = existing.filter((c) => c.state !== 'pending_revoke');
+    const target = desiredFor(booking);
+    if ('reason' in target) {
+      skipped.push({ bookingId: booking.bookingId, reason: target.reason });
+      for (const code of live) operations.push(revokeOp(code, target.revokeReason));
+      continue;
+    }
+    const { window, lockIds, keepOnly } = target;
+    if (keepOnly) {
+      // The window has ended: no new code, but codes already on locks stay until the grace ends.
+      for (const code of live) {
+        if (code.validTo.getTime() + graceMs <= nowMs) operations.push(revokeOp(code, 'expired'));
+        else {
+          operations.push({ kind: 'noop', codeId: code.id, bookingId: code.bookingId, lockId: code.lockId });
+          desired.push(toPlanned(code));
+        }
+      }
+      skipped.push({ bookingId: booking.bookingId, reason: 'access window has ended' });
+      continue;
+    }
+
+    const chosen = choosePasscode(booking, live, lockIds, window);
+    if ('reason' in chosen) {
+      skipped.push({ bookingId: booking.bookingId, reason: chosen.reason });
+    }
+    const wanted = new Map<string, PlannedCode>();
+    if (!('reason' in chosen)) {
+      for (const lockId of chosen.lockIds) {
+        wanted.set(lockId, {
+          codeId: accessCodeId(property.id, booking.bookingId, lockId),
+          propertyId: property.id,
+          bookingId: booking.bookingId,
+          lockId,
+          passcode: chosen.passcode,
+          attempt: chosen.attempt,
+          validFrom: window.validFrom,
+          validTo: window.validTo,
+        });
+      }
+    }
+    const creates: PlannedCode[] = [];
+    const revokes: AccessCode[] = [];
+    for (const code of live) {
+      const want = wanted.get(code.lockId);
+      if (!want) {
+        revokes.push(code);
+        continue;
+      }
+      wanted.delete(code.lockId);
+      desired.push(want);
+      const passcodeChanged = code.passcode !== want.passcode;
+      if (!passcodeChanged && code.attempt === want.attempt && sameWindow(code, want)) {
+        operations.push({ kind: 'noop', codeId: code.id, bookingId: code.bookingId, lockId: code.lockId });
+      } else {
+        operations.push({
+          kind: 'reschedule',
+          code: want,
+          previous: { passcode: code.passcode, validFrom: code.validFrom, validTo: code.validTo },
+          passcodeChanged,
+        });
+      }
+    }
+    for (const want of wanted.values()) {
+      creates.push(want);
+      desired.push(want);
+    }
+    // A unit lock left for another unit lock is a move: the guest changed rooms.
+    const unitRevokes = revokes.filter((c) => !locks.propertyWide.includes(c.lockId));
+    const otherRevokes = revokes.filter((c) => locks.propertyWide.includes(c.lockId));
+    for (const create of creates) {
+      const from = locks.propertyWide.includes(create.lockId) ? undefined : unitRevokes.shift();
+      if (from) operations.push({ kind: 'move', revoke: revokeTarget(from, 'moved'), create });
+      else operations.push({ kind: 'create', code: create });
+    }
+    for (const code of [...unitRevokes, ...otherRevokes]) operations.push(revokeOp(code, 'unassigned'));
+  }
+
+  // Codes whose booking is gone from the store: nothing justifies them any more.
+  for (const [bookingId, codes] of codesByBooking) {
+    if (seen.has(bookingId)) continue;
+    for (const code of codes) if (code.state !== 'pending_revoke') operations.push(revokeOp(code, 'booking_missing'));
+  }
+
+  return { propertyId: property.id, operations, desired, skipped };
+
+  function desiredFor(
+    booking: BookingRecord,
+  ):
+    | { window: AccessWindow; lockIds: string[]; keepOnly: boolean }
+    | { reason: string; revokeReason: RevokeReason } {
+    if (booking.status === 'cancelled') return { reason: 'cancelled', revokeReason: 'cancelled' };
+    if (booking.status !== 'confirmed') {
+      return { reason: `status ${booking.status}: not confirmed`, revokeReason: 'not_confirmed' };
+    }
+    const unit = resolveUnit(booking, mappings);
+    if ('reason' in unit) return { reason: unit.reason, revokeReason: 'unmapped' };
+    const unitLocks = locks.byUnit.get(unitKey(unit.roomId, unit.unitName)) ?? [];
+    const lockIds = [...new Set([...unitLocks, ...locks.propertyWide])].sort();
+    if (lockIds.length === 0) {
+      return { reason: `no lock assigned to unit ${unit.roomId}/${unit.unitName}`, revokeReason: 'unassigned' };
+    }
+    let window: AccessWindow;
+    try {
+      window = accessWindow(property, booking);
+    } catch (error) {
+      return { reason: `cannot compute access window: ${(error as Error).message}`, revokeReason: 'unmapped' };
+    }
+    if (window.validTo.getTime() <= window.validFrom.getTime()) {
+      return { reason: 'empty access window (check-out is not after check-in)', revokeReason: 'not_confirmed' };
+    }
+    return { window, lockIds, keepOnly: window.validTo.getTime() <= nowMs };
+  }
+
+  /**
+   * The booking keeps its digits while they stay unique on all its locks; a reissue (or a
+   * foreign duplicate found on a lock) bumps `passcodeAttempt` and asks for new digits.
+   * After check-in, digits only change on such an explicit request: a collision on a new lock
+   * then leaves that lock without a code and says why, rather than changing a guest's PIN.
+   */
+  function choosePasscode(
+    booking: BookingRecord,
+    live: AccessCode[],
+    lockIds: string[],
+    window: AccessWindow,
+  ): { passcode: string; attempt: number; lockIds: string[] } | { reason: string } {
+    const owner = ownerOf(booking.bookingId);
+    const current = live[0];
+    const mustChange = current !== undefined && current.attempt < booking.passcodeAttempt;
+    if (current && !mustChange) {
+      const conflicts = lockIds.filter((l) => !occupancy.isFree(l, current.passcode, owner));
+      if (conflicts.length === 0) return use(current.passcode, current.attempt, lockIds);
+      const checkedIn = window.validFrom.getTime() <= nowMs || live.some((c) => c.validFrom.getTime() <= nowMs);
+      if (checkedIn) {
+        const usable = lockIds.filter((l) => !conflicts.includes(l));
+        const result = use(current.passcode, current.attempt, usable);
+        return usable.length
+          ? result
+          : { reason: `passcode already taken on lock ${conflicts.join(', ')} after check-in; reissue needed` };
+      }
+    }
+    const start = Math.max(booking.passcodeAttempt, current ? current.attempt + (mustChange ? 0 : 1) : 0);
+    for (let attempt = start; attempt < start + MAX_PASSCODE_ATTEMPTS; attempt++) {
+      const passcode = derivePasscode(policy, property.id, booking.bookingId, attempt);
+      if (lockIds.every((l) => occupancy.isFree(l, passcode, owner))) return use(passcode, attempt, lockIds);
+    }
+    return { reason: `no free passcode found on locks ${lockIds.join(', ')}` };
+
+    function use(passcode: string, attempt: number, on: string[]) {
+      for (const code of live) occupancy.remove(code.lockId, code.passcode, owner);
+      for (const l of on) occupancy.add(l, passcode, owner);
+      // Codes being revoked stay on their locks until removed; keep their digits taken.
+      for (const code of live) if (!on.includes(code.lockId)) occupancy.add(code.lockId, code.passcode, owner);
+      return { passcode, attempt, lockIds: on };
+    }
+  }
+}
+
+function toPlanned(code: AccessCode): PlannedCode {
+  return {
+    codeId: code.id,
+    propertyId: code.propertyId,
+    bookingId: code.bookingId,
+    lockId: code.lockId,
+    passcode: code.passcode,
+    attempt: code.attempt,
+    validFrom: code.validFrom,
+    validTo: code.validTo,
+  };
+}
+
+function revokeTarget(code: AccessCode, reason: RevokeReason): RevokeTarget {
+  return { codeId: code.id, bookingId: code.bookingId, lockId: code.lockId, reason };
+}
+
+function revokeOp(code: AccessCode, reason: RevokeReason): PlanOperation {
+  return { kind: 'revoke', ...revokeTarget(code, reason) };
+}
+
+/** Operations that change something (everything but `noop`). */
+export function changesOf(p: Plan): PlanOperation[] {
+  return p.operations.filter((op) => op.kind !== 'noop');
+}
+
+export function summarizePlan(p: Plan): Record<PlanOperation['kind'], number> & { skipped: number } {
+  const counts = { create: 0, reschedule: 0, move: 0, revoke: 0, noop: 0, skipped: p.skipped.length };
+  for (const op of p.operations) counts[op.kind]++;
+  return counts;
+}

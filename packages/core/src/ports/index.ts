@@ -1,0 +1,5 @@
+export * from './clock.js';
+export * from './lock.js';
+export * from './logger.js';
+export * from './pms.js';
+export * from './store.js';

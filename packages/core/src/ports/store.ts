@@ -1,0 +1,188 @@
+import type {
+  AccessCode,
+  Booking,
+  BookingRecord,
+  BookingState,
+  LockAssignment,
+  Property,
+  Unit,
+  UnitMapping,
+} from '../domain/schemas.js';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'dead';
+
+export interface NewJob {
+  /** 'lock' | 'writeback' | 'sync.bookings' | 'sync.units' | … */
+  kind: string;
+  propertyId: string;
+  payload: JsonObject;
+  /** Not claimable before this instant (default: now). */
+  runAfter?: Date;
+  /**
+   * While a *queued* job with the same key exists, enqueueing returns that job instead of a
+   * new one (its `runAfter` moves to the earlier of the two). Running or finished jobs do
+   * not block a new one, so a change that arrives mid-run is never lost.
+   */
+  dedupeKey?: string;
+}
+
+export interface Job {
+  id: string;
+  kind: string;
+  propertyId: string;
+  payload: JsonObject;
+  status: JobStatus;
+  runAfter: Date;
+  dedupeKey: string | null;
+  /** Claims so far (a reclaimed expired lease counts as one more). */
+  attempts: number;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ClaimOptions {
+  owner: string;
+  limit: number;
+  leaseMs: number;
+  now: Date;
+  kinds?: string[];
+  propertyId?: string;
+}
+
+export interface WebhookLog {
+  id?: string;
+  propertyId: string;
+  provider: string;
+  receivedAt: Date;
+  /** HTTP status answered. */
+  status: number;
+  /** Raw body as received (webhook bodies carry no secrets of ours; the token is a query param). */
+  payload: string;
+  events: string[];
+  error: string | null;
+}
+
+export interface WriteBackLog {
+  id?: string;
+  propertyId: string;
+  bookingId: string;
+  action: 'upsert' | 'delete';
+  at: Date;
+  ok: boolean;
+  /** Masked passcode (last digit at most) and window; never the full passcode. */
+  detail: string;
+  ref: string | null;
+  error: string | null;
+}
+
+export interface QuarantineEntry {
+  id?: string;
+  propertyId: string;
+  source: string;
+  recordId: string | null;
+  reason: string;
+  raw: string;
+  at: Date;
+}
+
+export interface AccessCodeQuery {
+  propertyId?: string;
+  bookingId?: string;
+  /** Codes on these locks, whatever property they belong to (locks can be shared). */
+  lockIds?: string[];
+  /** Default false: revoked codes are history and usually not wanted. */
+  includeRevoked?: boolean;
+}
+
+/**
+ * Everything the engine decides, durably. Implementations: the in-memory store in
+ * `@brafa/core/testing` and `@brafa/store-kysely`. Both pass `describeStoreConformance`.
+ */
+export interface Store {
+  // configuration
+  upsertProperty(property: Property): Promise<void>;
+  getProperty(propertyId: string): Promise<Property | undefined>;
+  listProperties(): Promise<Property[]>;
+  replaceUnits(propertyId: string, units: Unit[]): Promise<void>;
+  listUnits(propertyId: string): Promise<Unit[]>;
+  replaceUnitMappings(propertyId: string, mappings: UnitMapping[]): Promise<void>;
+  listUnitMappings(propertyId: string): Promise<UnitMapping[]>;
+  replaceLockAssignments(propertyId: string, assignments: LockAssignment[]): Promise<void>;
+  listLockAssignments(propertyId: string): Promise<LockAssignment[]>;
+
+  // bookings
+  /**
+   * Insert or update by (propertyId, bookingId). Only PMS fields are written: the
+   * `BookingState` of an existing booking (passcode attempt, write-back state) is kept.
+   */
+  upsertBookings(bookings: Booking[], now: Date): Promise<void>;
+  getBooking(propertyId: string, bookingId: string): Promise<BookingRecord | undefined>;
+  /** Bookings of a property, optionally only those departing on or after a local date. */
+  listBookings(propertyId: string, options?: { departingOnOrAfter?: string }): Promise<BookingRecord[]>;
+  updateBookingState(
+    propertyId: string,
+    bookingId: string,
+    patch: Partial<Omit<BookingState, 'updatedAt'>>,
+    now: Date,
+  ): Promise<void>;
+
+  // access codes
+  getAccessCode(id: string): Promise<AccessCode | undefined>;
+  listAccessCodes(query: AccessCodeQuery): Promise<AccessCode[]>;
+  /** Insert or replace whole rows by id. */
+  saveAccessCodes(codes: AccessCode[]): Promise<void>;
+  /**
+   * Patch one row. With `expectedRevision`, the patch applies only if the row's revision
+   * still equals it (compare-and-set); returns whether it applied.
+   */
+  updateAccessCode(
+    id: string,
+    patch: Partial<Omit<AccessCode, 'id'>>,
+    options?: { expectedRevision?: number },
+  ): Promise<boolean>;
+
+  // job queue
+  /** Returns one id per input job, in order (an existing id when de-duplicated). */
+  enqueueJobs(jobs: NewJob[], now: Date): Promise<string[]>;
+  /**
+   * Atomically claim up to `limit` jobs that are queued and due (`runAfter <= now`), or
+   * running with an expired lease, oldest `runAfter` first. Claimed jobs become `running`
+   * with this owner and a lease until `now + leaseMs`; `attempts` is incremented.
+   */
+  claimJobs(options: ClaimOptions): Promise<Job[]>;
+  /** Marks done; false when the lease was lost to another owner (nothing changes). */
+  completeJob(id: string, owner: string, now: Date): Promise<boolean>;
+  /**
+   * Records the error. With `retryAt` the job is queued again for then; with null it is
+   * dead-lettered. False when the lease was lost.
+   */
+  failJob(id: string, owner: string, failure: { error: string; retryAt: Date | null }, now: Date): Promise<boolean>;
+  getJob(id: string): Promise<Job | undefined>;
+  listJobs(options?: { status?: JobStatus; propertyId?: string; limit?: number }): Promise<Job[]>;
+  countJobs(options?: { propertyId?: string }): Promise<Record<JobStatus, number>>;
+
+  // audit
+  appendWebhookLog(entry: WebhookLog): Promise<void>;
+  listWebhookLogs(options?: { propertyId?: string; limit?: number }): Promise<WebhookLog[]>;
+  appendWriteBackLogs(entries: WriteBackLog[]): Promise<void>;
+  listWriteBackLogs(options?: { propertyId?: string; bookingId?: string; limit?: number }): Promise<WriteBackLog[]>;
+  appendQuarantine(entries: QuarantineEntry[]): Promise<void>;
+  listQuarantine(options?: { propertyId?: string; limit?: number }): Promise<QuarantineEntry[]>;
+
+  // checkpoints (per-page sync progress, unit sync times…)
+  getCheckpoint(key: string): Promise<string | undefined>;
+  setCheckpoint(key: string, value: string): Promise<void>;
+
+  /**
+   * Runs `fn` atomically against a store bound to one transaction. Nested calls on the
+   * transactional store run inside the same transaction.
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,327 @@
+import type {
+  AccessCode,
+  Booking,
+  BookingRecord,
+  BookingState,
+  LockAssignment,
+  Property,
+  Unit,
+  UnitMapping,
+} from '../domain/schemas.js';
+import type {
+  AccessCodeQuery,
+  ClaimOptions,
+  Job,
+  JobStatus,
+  NewJob,
+  QuarantineEntry,
+  Store,
+  WebhookLog,
+  WriteBackLog,
+} from '../ports/store.js';
+
+interface State {
+  properties: Map<string, Property>;
+  units: Map<string, Unit[]>;
+  mappings: Map<string, UnitMapping[]>;
+  assignments: Map<string, LockAssignment[]>;
+  bookings: Map<string, BookingRecord>;
+  codes: Map<string, AccessCode>;
+  jobs: Map<string, Job>;
+  webhookLogs: WebhookLog[];
+  writeBackLogs: WriteBackLog[];
+  quarantine: QuarantineEntry[];
+  checkpoints: Map<string, string>;
+  nextId: number;
+}
+
+const emptyState = (): State => ({
+  properties: new Map(),
+  units: new Map(),
+  mappings: new Map(),
+  assignments: new Map(),
+  bookings: new Map(),
+  codes: new Map(),
+  jobs: new Map(),
+  webhookLogs: [],
+  writeBackLogs: [],
+  quarantine: [],
+  checkpoints: new Map(),
+  nextId: 1,
+});
+
+const clone = <T>(value: T): T => structuredClone(value);
+const bookingKey = (propertyId: string, bookingId: string) => `${propertyId}\u0000${bookingId}`;
+
+export const DEFAULT_BOOKING_STATE = (now: Date): BookingState => ({
+  passcodeAttempt: 0,
+  writeBackKey: null,
+  writeBackRef: null,
+  writeBackError: null,
+  issue: null,
+  updatedAt: now,
+});
+
+/**
+ * A complete `Store` in memory: the reference implementation of the port (it passes the same
+ * conformance suite as the SQL store) and the store of choice for unit tests.
+ */
+export class MemoryStore implements Store {
+  private state: State = emptyState();
+  private txChain: Promise<unknown> = Promise.resolve();
+
+  async upsertProperty(property: Property): Promise<void> {
+    this.state.properties.set(property.id, clone(property));
+  }
+  async getProperty(propertyId: string): Promise<Property | undefined> {
+    const p = this.state.properties.get(propertyId);
+    return p && clone(p);
+  }
+  async listProperties(): Promise<Property[]> {
+    return [...this.state.properties.values()].map(clone).sort((a, b) => a.id.localeCompare(b.id));
+  }
+  async replaceUnits(propertyId: string, units: Unit[]): Promise<void> {
+    this.state.units.set(propertyId, clone(units));
+  }
+  async listUnits(propertyId: string): Promise<Unit[]> {
+    return clone(this.state.units.get(propertyId) ?? []);
+  }
+  async replaceUnitMappings(propertyId: string, mappings: UnitMapping[]): Promise<void> {
+    this.state.mappings.set(propertyId, clone(mappings));
+  }
+  async listUnitMappings(propertyId: string): Promise<UnitMapping[]> {
+    return clone(this.state.mappings.get(propertyId) ?? []);
+  }
+  async replaceLockAssignments(propertyId: string, assignments: LockAssignment[]): Promise<void> {
+    this.state.assignments.set(propertyId, clone(assignments));
+  }
+  async listLockAssignments(propertyId: string): Promise<LockAssignment[]> {
+    return clone(this.state.assignments.get(propertyId) ?? []);
+  }
+
+  async upsertBookings(bookings: Booking[], now: Date): Promise<void> {
+    for (const booking of bookings) {
+      const key = bookingKey(booking.propertyId, booking.bookingId);
+      const before = this.state.bookings.get(key);
+      const state: BookingState = before
+        ? {
+            passcodeAttempt: before.passcodeAttempt,
+            writeBackKey: before.writeBackKey,
+            writeBackRef: before.writeBackRef,
+            writeBackError: before.writeBackError,
+            issue: before.issue,
+            updatedAt: now,
+          }
+        : DEFAULT_BOOKING_STATE(now);
+      this.state.bookings.set(key, clone({ ...booking, ...state }));
+    }
+  }
+  async getBooking(propertyId: string, bookingId: string): Promise<BookingRecord | undefined> {
+    const b = this.state.bookings.get(bookingKey(propertyId, bookingId));
+    return b && clone(b);
+  }
+  async listBookings(propertyId: string, options: { departingOnOrAfter?: string } = {}): Promise<BookingRecord[]> {
+    const out: BookingRecord[] = [];
+    for (const b of this.state.bookings.values()) {
+      if (b.propertyId !== propertyId) continue;
+      if (options.departingOnOrAfter && b.departureDate < options.departingOnOrAfter) continue;
+      out.push(clone(b));
+    }
+    return out.sort((a, b) => a.bookingId.localeCompare(b.bookingId));
+  }
+  async updateBookingState(
+    propertyId: string,
+    bookingId: string,
+    patch: Partial<Omit<BookingState, 'updatedAt'>>,
+    now: Date,
+  ): Promise<void> {
+    const key = bookingKey(propertyId, bookingId);
+    const before = this.state.bookings.get(key);
+    if (!before) return;
+    this.state.bookings.set(key, { ...before, ...clone(patch), updatedAt: now });
+  }
+
+  async getAccessCode(id: string): Promise<AccessCode | undefined> {
+    const c = this.state.codes.get(id);
+    return c && clone(c);
+  }
+  async listAccessCodes(query: AccessCodeQuery): Promise<AccessCode[]> {
+    const locks = query.lockIds ? new Set(query.lockIds) : undefined;
+    const out: AccessCode[] = [];
+    for (const c of this.state.codes.values()) {
+      if (query.propertyId !== undefined && c.propertyId !== query.propertyId) continue;
+      if (query.bookingId !== undefined && c.bookingId !== query.bookingId) continue;
+      if (locks && !locks.has(c.lockId)) continue;
+      if (!query.includeRevoked && c.state === 'revoked') continue;
+      out.push(clone(c));
+    }
+    return out.sort((a, b) => a.id.localeCompare(b.id));
+  }
+  async saveAccessCodes(codes: AccessCode[]): Promise<void> {
+    for (const c of codes) this.state.codes.set(c.id, clone(c));
+  }
+  async updateAccessCode(
+    id: string,
+    patch: Partial<Omit<AccessCode, 'id'>>,
+    options: { expectedRevision?: number } = {},
+  ): Promise<boolean> {
+    const before = this.state.codes.get(id);
+    if (!before) return false;
+    if (options.expectedRevision !== undefined && before.revision !== options.expectedRevision) return false;
+    this.state.codes.set(id, { ...before, ...clone(patch) });
+    return true;
+  }
+
+  async enqueueJobs(jobs: NewJob[], now: Date): Promise<string[]> {
+    const ids: string[] = [];
+    for (const job of jobs) {
+      const runAfter = job.runAfter ?? now;
+      const existing = job.dedupeKey
+        ? [...this.state.jobs.values()].find((j) => j.dedupeKey === job.dedupeKey && j.status === 'queued')
+        : undefined;
+      if (existing) {
+        if (runAfter < existing.runAfter) existing.runAfter = new Date(runAfter);
+        ids.push(existing.id);
+        continue;
+      }
+      const id = String(this.state.nextId++);
+      this.state.jobs.set(id, {
+        id,
+        kind: job.kind,
+        propertyId: job.propertyId,
+        payload: clone(job.payload),
+        status: 'queued',
+        runAfter: new Date(runAfter),
+        dedupeKey: job.dedupeKey ?? null,
+        attempts: 0,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        lastError: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      ids.push(id);
+    }
+    return ids;
+  }
+  async claimJobs(options: ClaimOptions): Promise<Job[]> {
+    const now = options.now.getTime();
+    const due = [...this.state.jobs.values()]
+      .filter(
+        (j) =>
+          (!options.kinds || options.kinds.includes(j.kind)) &&
+          (!options.propertyId || j.propertyId === options.propertyId) &&
+          ((j.status === 'queued' && j.runAfter.getTime() <= now) ||
+            (j.status === 'running' && j.leaseExpiresAt !== null && j.leaseExpiresAt.getTime() <= now)),
+      )
+      .sort((a, b) => a.runAfter.getTime() - b.runAfter.getTime() || Number(a.id) - Number(b.id))
+      .slice(0, options.limit);
+    for (const j of due) {
+      j.status = 'running';
+      j.leaseOwner = options.owner;
+      j.leaseExpiresAt = new Date(now + options.leaseMs);
+      j.attempts += 1;
+      j.updatedAt = options.now;
+    }
+    return due.map(clone);
+  }
+  async completeJob(id: string, owner: string, now: Date): Promise<boolean> {
+    const j = this.state.jobs.get(id);
+    if (!j || j.status !== 'running' || j.leaseOwner !== owner) return false;
+    Object.assign(j, { status: 'done', leaseOwner: null, leaseExpiresAt: null, updatedAt: now });
+    return true;
+  }
+  async failJob(id: string, owner: string, failure: { error: string; retryAt: Date | null }, now: Date): Promise<boolean> {
+    const j = this.state.jobs.get(id);
+    if (!j || j.status !== 'running' || j.leaseOwner !== owner) return false;
+    Object.assign(j, {
+      status: failure.retryAt ? 'queued' : 'dead',
+      runAfter: failure.retryAt ?? j.runAfter,
+      lastError: failure.error,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      updatedAt: now,
+    });
+    return true;
+  }
+  async getJob(id: string): Promise<Job | undefined> {
+    const j = this.state.jobs.get(id);
+    return j && clone(j);
+  }
+  async listJobs(options: { status?: JobStatus; propertyId?: string; limit?: number } = {}): Promise<Job[]> {
+    return [...this.state.jobs.values()]
+      .filter((j) => (!options.status || j.status === options.status) && (!options.propertyId || j.propertyId === options.propertyId))
+      .sort((a, b) => Number(a.id) - Number(b.id))
+      .slice(0, options.limit ?? Number.POSITIVE_INFINITY)
+      .map(clone);
+  }
+  async countJobs(options: { propertyId?: string } = {}): Promise<Record<JobStatus, number>> {
+    const counts: Record<JobStatus, number> = { queued: 0, running: 0, done: 0, dead: 0 };
+    for (const j of this.state.jobs.values()) if (!options.propertyId || j.propertyId === options.propertyId) counts[j.status]++;
+    return counts;
+  }
+
+  async appendWebhookLog(entry: WebhookLog): Promise<void> {
+    this.state.webhookLogs.push(clone({ ...entry, id: String(this.state.nextId++) }));
+  }
+  async listWebhookLogs(options: { propertyId?: string; limit?: number } = {}): Promise<WebhookLog[]> {
+    return newestFirst(this.state.webhookLogs.filter((l) => !options.propertyId || l.propertyId === options.propertyId), options.limit);
+  }
+  async appendWriteBackLogs(entries: WriteBackLog[]): Promise<void> {
+    for (const e of entries) this.state.writeBackLogs.push(clone({ ...e, id: String(this.state.nextId++) }));
+  }
+  async listWriteBackLogs(options: { propertyId?: string; bookingId?: string; limit?: number } = {}): Promise<WriteBackLog[]> {
+    return newestFirst(
+      this.state.writeBackLogs.filter(
+        (l) => (!options.propertyId || l.propertyId === options.propertyId) && (!options.bookingId || l.bookingId === options.bookingId),
+      ),
+      options.limit,
+    );
+  }
+  async appendQuarantine(entries: QuarantineEntry[]): Promise<void> {
+    for (const e of entries) this.state.quarantine.push(clone({ ...e, id: String(this.state.nextId++) }));
+  }
+  async listQuarantine(options: { propertyId?: string; limit?: number } = {}): Promise<QuarantineEntry[]> {
+    return newestFirst(this.state.quarantine.filter((q) => !options.propertyId || q.propertyId === options.propertyId), options.limit);
+  }
+
+  async getCheckpoint(key: string): Promise<string | undefined> {
+    return this.state.checkpoints.get(key);
+  }
+  async setCheckpoint(key: string, value: string): Promise<void> {
+    this.state.checkpoints.set(key, value);
+  }
+
+  /** Serialised with other transactions; on error the whole state rolls back. */
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    const run = async () => {
+      const snapshot = clone(this.state);
+      try {
+        return await fn(this.bound());
+      } catch (error) {
+        this.state = snapshot;
+        throw error;
+      }
+    };
+    const result = this.txChain.then(run, run);
+    this.txChain = result.catch(() => undefined);
+    return result;
+  }
+
+  /** The same store, where nested `transaction` calls run inline (already serialised). */
+  private bound(): Store {
+    return new Proxy(this, {
+      get: (target, prop, receiver) => {
+        if (prop === 'transaction') return <T>(fn: (tx: Store) => Promise<T>) => fn(receiver as Store);
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
+
+  async close(): Promise<void> {}
+}
+
+function newestFirst<T>(items: T[], limit?: number): T[] {
+  return items.slice().reverse().slice(0, limit ?? Number.POSITIVE_INFINITY).map(clone);
+}

@@ -1,0 +1,350 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../ports/store.js';
+import { makeAccessCode, makeBooking, makeProperty } from './fixtures.js';
+
+export interface StoreConformanceOptions {
+  /** A fresh, empty, migrated store per test. */
+  create: () => Promise<Store>;
+  /** Called after each test (drop the database, stop servers…). `close()` is called first. */
+  destroy?: (store: Store) => Promise<void>;
+}
+
+const T0 = new Date('2026-04-01T10:00:00Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+
+/**
+ * The behaviour every `Store` must have. Run it from an adapter's test file:
+ * `describeStoreConformance('sqlite', { create: () => openStore('sqlite::memory:') })`.
+ */
+export function describeStoreConformance(name: string, options: StoreConformanceOptions): void {
+  describe(`Store conformance: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await options.create();
+    });
+    afterEach(async () => {
+      await store.close();
+      await options.destroy?.(store);
+    });
+
+    describe('configuration', () => {
+      it('upserts and lists properties', async () => {
+        await store.upsertProperty(makeProperty({ id: 'P2', timezone: 'America/New_York' }));
+        await store.upsertProperty(makeProperty({ id: 'P1' }));
+        await store.upsertProperty(makeProperty({ id: 'P1', enabled: false, checkInTime: '16:00' }));
+        const all = await store.listProperties();
+        expect(all.map((p) => p.id)).toEqual(['P1', 'P2']);
+        expect(await store.getProperty('P1')).toMatchObject({ enabled: false, checkInTime: '16:00' });
+        expect(await store.getProperty('P2')).toEqual(makeProperty({ id: 'P2', timezone: 'America/New_York' }));
+        expect(await store.getProperty('nope')).toBeUndefined();
+      });
+
+      it('replaces units, mappings and lock assignments per property', async () => {
+        await store.replaceUnits('P1', [
+          { propertyId: 'P1', roomId: 'R1', unitName: '101' },
+          { propertyId: 'P1', roomId: 'R1', unitName: '102' },
+        ]);
+        await store.replaceUnits('P2', [{ propertyId: 'P2', roomId: 'X', unitName: '1' }]);
+        await store.replaceUnits('P1', [{ propertyId: 'P1', roomId: 'R1', unitName: '103' }]);
+        expect(await store.listUnits('P1')).toEqual([{ propertyId: 'P1', roomId: 'R1', unitName: '103' }]);
+        expect(await store.listUnits('P2')).toHaveLength(1);
+
+        const mapping = { propertyId: 'P1', resourceId: 'res-1', resourceName: 'Room 101', roomId: 'R1', unitName: '101', primary: true };
+        await store.replaceUnitMappings('P1', [mapping]);
+        expect(await store.listUnitMappings('P1')).toEqual([mapping]);
+
+        await store.replaceLockAssignments('P1', [
+          { propertyId: 'P1', lockId: 'L1', scope: 'unit', roomId: 'R1', unitName: '101' },
+          { propertyId: 'P1', lockId: 'L9', scope: 'property' },
+        ]);
+        const assignments = await store.listLockAssignments('P1');
+        expect(assignments).toHaveLength(2);
+        expect(assignments).toContainEqual({ propertyId: 'P1', lockId: 'L9', scope: 'property' });
+        expect(assignments).toContainEqual({ propertyId: 'P1', lockId: 'L1', scope: 'unit', roomId: 'R1', unitName: '101' });
+      });
+    });
+
+    describe('bookings', () => {
+      it('round-trips every field, dates and instants included', async () => {
+        const booking = makeBooking({
+          bookingId: 'B1',
+          resourceId: 'res-1',
+          checkInAt: new Date('2026-05-01T13:00:00Z'),
+          checkOutAt: new Date('2026-05-03T09:00:00Z'),
+          referenceNumber: 'REF-1',
+          externalIds: { reservationId: 'r-1', enterpriseId: 'e-1' },
+        });
+        await store.upsertBookings([booking], T0);
+        const stored = await store.getBooking('P1', 'B1');
+        expect(stored).toMatchObject(booking);
+        expect(stored).toMatchObject({ passcodeAttempt: 0, writeBackKey: null, writeBackRef: null, issue: null });
+      });
+
+      it('keeps booking state (passcode attempt, write-back) when the PMS fields are updated', async () => {
+        await store.upsertBookings([makeBooking()], T0);
+        await store.updateBookingState('P1', 'B1', { passcodeAttempt: 2, writeBackKey: 'k1', writeBackRef: 'tok-1' }, at(1));
+        await store.upsertBookings([makeBooking({ departureDate: '2026-05-04', guestName: 'New Name' })], at(2));
+        const stored = await store.getBooking('P1', 'B1');
+        expect(stored).toMatchObject({
+          departureDate: '2026-05-04',
+          guestName: 'New Name',
+          passcodeAttempt: 2,
+          writeBackKey: 'k1',
+          writeBackRef: 'tok-1',
+        });
+      });
+
+      it('lists bookings of one property, optionally departing on or after a date', async () => {
+        await store.upsertBookings(
+          [
+            makeBooking({ bookingId: 'B1', arrivalDate: '2026-04-01', departureDate: '2026-04-03' }),
+            makeBooking({ bookingId: 'B2', arrivalDate: '2026-05-01', departureDate: '2026-05-03' }),
+            makeBooking({ propertyId: 'P2', bookingId: 'B3' }),
+          ],
+          T0,
+        );
+        expect((await store.listBookings('P1')).map((b) => b.bookingId).sort()).toEqual(['B1', 'B2']);
+        expect((await store.listBookings('P1', { departingOnOrAfter: '2026-04-03' })).map((b) => b.bookingId).sort()).toEqual([
+          'B1',
+          'B2',
+        ]);
+        expect((await store.listBookings('P1', { departingOnOrAfter: '2026-04-04' })).map((b) => b.bookingId)).toEqual(['B2']);
+      });
+
+      it('upserts many bookings in one call', async () => {
+        const many = Array.from({ length: 600 }, (_, i) => makeBooking({ bookingId: `B${i}` }));
+        await store.upsertBookings(many, T0);
+        await store.upsertBookings(many, at(1));
+        expect(await store.listBookings('P1')).toHaveLength(600);
+      });
+    });
+
+    describe('access codes', () => {
+      it('saves, reads and filters codes', async () => {
+        const a = makeAccessCode({ bookingId: 'B1', lockId: 'L1', lockCodeId: '77', state: 'active' });
+        const b = makeAccessCode({ bookingId: 'B2', lockId: 'L2' });
+        const c = makeAccessCode({ propertyId: 'P2', bookingId: 'B9', lockId: 'L1', state: 'revoked' });
+        await store.saveAccessCodes([a, b, c]);
+        expect(await store.getAccessCode(a.id)).toEqual(a);
+        expect((await store.listAccessCodes({ propertyId: 'P1' })).map((x) => x.id).sort()).toEqual([a.id, b.id].sort());
+        expect((await store.listAccessCodes({ lockIds: ['L1'] })).map((x) => x.id)).toEqual([a.id]);
+        expect((await store.listAccessCodes({ lockIds: ['L1'], includeRevoked: true })).map((x) => x.id).sort()).toEqual(
+          [a.id, c.id].sort(),
+        );
+        expect((await store.listAccessCodes({ propertyId: 'P1', bookingId: 'B2' })).map((x) => x.id)).toEqual([b.id]);
+      });
+
+      it('replaces a whole row on save', async () => {
+        const a = makeAccessCode();
+        await store.saveAccessCodes([a]);
+        const changed = { ...a, passcode: '918273', revision: 2, lockCodeId: null, lastError: 'x' };
+        await store.saveAccessCodes([changed]);
+        expect(await store.getAccessCode(a.id)).toEqual(changed);
+      });
+
+      it('patches with compare-and-set on the revision', async () => {
+        const a = makeAccessCode({ revision: 3 });
+        await store.saveAccessCodes([a]);
+        expect(await store.updateAccessCode(a.id, { state: 'active', lockCodeId: '5' }, { expectedRevision: 2 })).toBe(false);
+        expect(await store.getAccessCode(a.id)).toMatchObject({ state: 'pending', lockCodeId: null });
+        expect(await store.updateAccessCode(a.id, { state: 'active', lockCodeId: '5' }, { expectedRevision: 3 })).toBe(true);
+        expect(await store.getAccessCode(a.id)).toMatchObject({ state: 'active', lockCodeId: '5', revision: 3 });
+        expect(await store.updateAccessCode(a.id, { lastError: 'boom', attempts: 2 })).toBe(true);
+        expect(await store.getAccessCode(a.id)).toMatchObject({ lastError: 'boom', attempts: 2 });
+        expect(await store.updateAccessCode('missing', { lastError: 'x' })).toBe(false);
+      });
+    });
+
+    describe('job queue', () => {
+      it('claims due jobs only, oldest first, with a lease', async () => {
+        const [a, b, c] = await store.enqueueJobs(
+          [
+            { kind: 'lock', propertyId: 'P1', payload: { codeId: 'a' }, runAfter: at(5) },
+            { kind: 'lock', propertyId: 'P1', payload: { codeId: 'b' }, runAfter: at(1) },
+            { kind: 'lock', propertyId: 'P1', payload: { codeId: 'c' }, runAfter: at(100) },
+          ],
+          T0,
+        );
+        const claimed = await store.claimJobs({ owner: 'w1', limit: 10, leaseMs: 30_000, now: at(10) });
+        expect(claimed.map((j) => j.id)).toEqual([b, a]);
+        expect(claimed[0]).toMatchObject({ status: 'running', leaseOwner: 'w1', attempts: 1, payload: { codeId: 'b' } });
+        expect(claimed[0]!.leaseExpiresAt?.getTime()).toBe(at(40).getTime());
+        expect(await store.claimJobs({ owner: 'w2', limit: 10, leaseMs: 30_000, now: at(10) })).toEqual([]);
+        expect((await store.getJob(c!))?.status).toBe('queued');
+      });
+
+      it('respects the claim limit, kinds and property filters', async () => {
+        await store.enqueueJobs(
+          [
+            { kind: 'lock', propertyId: 'P1', payload: {} },
+            { kind: 'writeback', propertyId: 'P1', payload: {} },
+            { kind: 'lock', propertyId: 'P2', payload: {} },
+            { kind: 'lock', propertyId: 'P1', payload: {} },
+          ],
+          T0,
+        );
+        expect(await store.claimJobs({ owner: 'w', limit: 1, leaseMs: 1000, now: T0 })).toHaveLength(1);
+        const writebacks = await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0, kinds: ['writeback'] });
+        expect(writebacks.map((j) => j.kind)).toEqual(['writeback']);
+        const p2 = await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0, propertyId: 'P2' });
+        expect(p2.map((j) => j.propertyId)).toEqual(['P2']);
+      });
+
+      it('completes a job only for the lease owner', async () => {
+        const [id] = await store.enqueueJobs([{ kind: 'lock', propertyId: 'P1', payload: {} }], T0);
+        await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 1000, now: T0 });
+        expect(await store.completeJob(id!, 'w2', at(1))).toBe(false);
+        expect(await store.completeJob(id!, 'w1', at(1))).toBe(true);
+        expect((await store.getJob(id!))?.status).toBe('done');
+        expect(await store.completeJob(id!, 'w1', at(2))).toBe(false);
+      });
+
+      it('fails with a retry time, then dead-letters keeping the last error', async () => {
+        const [id] = await store.enqueueJobs([{ kind: 'lock', propertyId: 'P1', payload: {} }], T0);
+        await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 1000, now: T0 });
+        expect(await store.failJob(id!, 'w1', { error: 'busy', retryAt: at(60) }, at(1))).toBe(true);
+        expect(await store.getJob(id!)).toMatchObject({ status: 'queued', lastError: 'busy', leaseOwner: null });
+        expect(await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 1000, now: at(30) })).toEqual([]);
+        const [again] = await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 1000, now: at(60) });
+        expect(again?.attempts).toBe(2);
+        expect(await store.failJob(id!, 'w1', { error: 'gave up: lock missing', retryAt: null }, at(61))).toBe(true);
+        expect(await store.getJob(id!)).toMatchObject({ status: 'dead', lastError: 'gave up: lock missing' });
+        expect(await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 1000, now: at(9999) })).toEqual([]);
+        expect(await store.failJob(id!, 'w1', { error: 'x', retryAt: null }, at(62))).toBe(false);
+      });
+
+      it('reclaims a job whose lease expired; the old owner can no longer finish it', async () => {
+        const [id] = await store.enqueueJobs([{ kind: 'lock', propertyId: 'P1', payload: {} }], T0);
+        await store.claimJobs({ owner: 'dead-worker', limit: 1, leaseMs: 10_000, now: T0 });
+        expect(await store.claimJobs({ owner: 'w2', limit: 1, leaseMs: 10_000, now: at(5) })).toEqual([]);
+        const [reclaimed] = await store.claimJobs({ owner: 'w2', limit: 1, leaseMs: 10_000, now: at(10) });
+        expect(reclaimed).toMatchObject({ id, leaseOwner: 'w2', attempts: 2 });
+        expect(await store.completeJob(id!, 'dead-worker', at(11))).toBe(false);
+        expect(await store.completeJob(id!, 'w2', at(11))).toBe(true);
+      });
+
+      it('de-duplicates queued jobs by key, keeping the earlier run time', async () => {
+        const [a] = await store.enqueueJobs([{ kind: 'sync.bookings', propertyId: 'P1', payload: { n: 1 }, dedupeKey: 'k', runAfter: at(50) }], T0);
+        const [b, c] = await store.enqueueJobs(
+          [
+            { kind: 'sync.bookings', propertyId: 'P1', payload: { n: 2 }, dedupeKey: 'k', runAfter: at(10) },
+            { kind: 'sync.bookings', propertyId: 'P1', payload: { n: 3 }, dedupeKey: 'other' },
+          ],
+          at(1),
+        );
+        expect(b).toBe(a);
+        expect(c).not.toBe(a);
+        expect((await store.getJob(a!))?.runAfter.getTime()).toBe(at(10).getTime());
+        expect((await store.countJobs()).queued).toBe(2);
+        // Once claimed, the same key enqueues a new job: a change arriving mid-run is not lost.
+        await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: at(20) });
+        const [d] = await store.enqueueJobs([{ kind: 'sync.bookings', propertyId: 'P1', payload: {}, dedupeKey: 'k' }], at(21));
+        expect(d).not.toBe(a);
+      });
+
+      it('de-duplicates within one batch', async () => {
+        const ids = await store.enqueueJobs(
+          [
+            { kind: 'writeback', propertyId: 'P1', payload: {}, dedupeKey: 'wb:P1' },
+            { kind: 'writeback', propertyId: 'P1', payload: {}, dedupeKey: 'wb:P1' },
+          ],
+          T0,
+        );
+        expect(ids[0]).toBe(ids[1]);
+      });
+
+      it('never hands one job to two concurrent claimers', async () => {
+        await store.enqueueJobs(
+          Array.from({ length: 50 }, (_, i) => ({ kind: 'lock', propertyId: 'P1', payload: { i } })),
+          T0,
+        );
+        const batches = await Promise.all(
+          ['a', 'b', 'c', 'd'].map((owner) => store.claimJobs({ owner, limit: 20, leaseMs: 60_000, now: at(1) })),
+        );
+        const ids = batches.flat().map((j) => j.id);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(ids).toHaveLength(50);
+      });
+
+      it('lists and counts jobs', async () => {
+        await store.enqueueJobs(
+          [
+            { kind: 'lock', propertyId: 'P1', payload: {} },
+            { kind: 'lock', propertyId: 'P2', payload: {} },
+          ],
+          T0,
+        );
+        await store.claimJobs({ owner: 'w', limit: 1, leaseMs: 1000, now: T0 });
+        expect(await store.countJobs()).toEqual({ queued: 1, running: 1, done: 0, dead: 0 });
+        expect(await store.countJobs({ propertyId: 'P2' })).toMatchObject({ queued: 1, running: 0 });
+        expect(await store.listJobs({ status: 'running' })).toHaveLength(1);
+        expect(await store.listJobs({ propertyId: 'P1' })).toHaveLength(1);
+      });
+    });
+
+    describe('audit logs and checkpoints', () => {
+      it('appends and lists webhook, write-back and quarantine entries newest first', async () => {
+        await store.appendWebhookLog({ propertyId: 'P1', provider: 'mews', receivedAt: T0, status: 202, payload: '{"a":1}', events: ['x'], error: null });
+        await store.appendWebhookLog({ propertyId: 'P1', provider: 'mews', receivedAt: at(1), status: 401, payload: '{}', events: [], error: 'bad token' });
+        const hooks = await store.listWebhookLogs({ propertyId: 'P1' });
+        expect(hooks.map((h) => h.status)).toEqual([401, 202]);
+        expect(hooks[1]).toMatchObject({ payload: '{"a":1}', events: ['x'], error: null });
+
+        await store.appendWriteBackLogs([
+          { propertyId: 'P1', bookingId: 'B1', action: 'upsert', at: T0, ok: true, detail: 'PIN *****3', ref: 't1', error: null },
+          { propertyId: 'P1', bookingId: 'B2', action: 'delete', at: at(1), ok: false, detail: '', ref: null, error: 'boom' },
+        ]);
+        expect((await store.listWriteBackLogs({ bookingId: 'B2' }))[0]).toMatchObject({ ok: false, error: 'boom', action: 'delete' });
+        expect(await store.listWriteBackLogs({ propertyId: 'P1', limit: 1 })).toHaveLength(1);
+
+        await store.appendQuarantine([{ propertyId: 'P1', source: 'mews', recordId: null, reason: 'Id: missing', raw: '{}', at: T0 }]);
+        expect((await store.listQuarantine({ propertyId: 'P1' }))[0]).toMatchObject({ reason: 'Id: missing', recordId: null });
+      });
+
+      it('stores checkpoints', async () => {
+        expect(await store.getCheckpoint('sync:P1')).toBeUndefined();
+        await store.setCheckpoint('sync:P1', 'a');
+        await store.setCheckpoint('sync:P1', 'b');
+        expect(await store.getCheckpoint('sync:P1')).toBe('b');
+      });
+    });
+
+    describe('transactions', () => {
+      it('commits on success', async () => {
+        await store.transaction(async (tx) => {
+          await tx.upsertBookings([makeBooking()], T0);
+          await tx.saveAccessCodes([makeAccessCode()]);
+          await tx.enqueueJobs([{ kind: 'lock', propertyId: 'P1', payload: {} }], T0);
+        });
+        expect(await store.getBooking('P1', 'B1')).toBeDefined();
+        expect(await store.listAccessCodes({ propertyId: 'P1' })).toHaveLength(1);
+        expect((await store.countJobs()).queued).toBe(1);
+      });
+
+      it('rolls back everything on error', async () => {
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.upsertBookings([makeBooking()], T0);
+            await tx.saveAccessCodes([makeAccessCode()]);
+            await tx.enqueueJobs([{ kind: 'lock', propertyId: 'P1', payload: {} }], T0);
+            throw new Error('abort');
+          }),
+        ).rejects.toThrow('abort');
+        expect(await store.getBooking('P1', 'B1')).toBeUndefined();
+        expect(await store.listAccessCodes({ propertyId: 'P1' })).toHaveLength(0);
+        expect((await store.countJobs()).queued).toBe(0);
+      });
+
+      it('runs nested transactions inside the outer one', async () => {
+        const result = await store.transaction(async (tx) =>
+          tx.transaction(async (inner) => {
+            await inner.setCheckpoint('k', 'v');
+            return 42;
+          }),
+        );
+        expect(result).toBe(42);
+        expect(await store.getCheckpoint('k')).toBe('v');
+      });
+    });
+  });
+}
