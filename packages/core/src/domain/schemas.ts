@@ -124,6 +124,11 @@ export interface AccessCode {
   validFrom: Date;
   validTo: Date;
   lockCodeId: string | null;
+  /**
+   * The digits the lock holds under `lockCodeId` (null when none): a change sends new digits
+   * only when they differ, because some locks refuse a "change" to the digits they already hold.
+   */
+  lockPasscode: string | null;
   state: AccessCodeState;
   /** Incremented on every target change, so a finishing lock call can tell it is stale. */
   revision: number;

@@ -26,6 +26,7 @@ export function applyPlan(codes: Iterable<AccessCode>, p: Plan, now: Date): Acce
       // A row coming back from pending_revoke keeps its lock id: the lock still has it, so
       // the job changes it instead of adding a second code.
       lockCodeId: before && before.state !== 'revoked' ? before.lockCodeId : null,
+      lockPasscode: before && before.state !== 'revoked' ? before.lockPasscode : null,
       state: 'pending',
       revision: (before?.revision ?? 0) + 1,
       attempts: 0,

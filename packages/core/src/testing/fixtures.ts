@@ -50,6 +50,7 @@ export function makeAccessCode(overrides: Partial<AccessCode> = {}): AccessCode 
     validFrom: new Date('2026-05-01T13:00:00Z'),
     validTo: new Date('2026-05-03T09:00:00Z'),
     lockCodeId: null,
+    lockPasscode: null,
     state: 'pending',
     revision: 1,
     attempts: 0,

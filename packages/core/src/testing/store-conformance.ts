@@ -121,7 +121,7 @@ export function describeStoreConformance(name: string, options: StoreConformance
 
     describe('access codes', () => {
       it('saves, reads and filters codes', async () => {
-        const a = makeAccessCode({ bookingId: 'B1', lockId: 'L1', lockCodeId: '77', state: 'active' });
+        const a = makeAccessCode({ bookingId: 'B1', lockId: 'L1', lockCodeId: '77', lockPasscode: '583920', state: 'active' });
         const b = makeAccessCode({ bookingId: 'B2', lockId: 'L2' });
         const c = makeAccessCode({ propertyId: 'P2', bookingId: 'B9', lockId: 'L1', state: 'revoked' });
         await store.saveAccessCodes([a, b, c]);
@@ -137,7 +137,7 @@ export function describeStoreConformance(name: string, options: StoreConformance
       it('replaces a whole row on save', async () => {
         const a = makeAccessCode();
         await store.saveAccessCodes([a]);
-        const changed = { ...a, passcode: '918273', revision: 2, lockCodeId: null, lastError: 'x' };
+        const changed = { ...a, passcode: '918273', revision: 2, lockCodeId: '12', lockPasscode: '583920', lastError: 'x' };
         await store.saveAccessCodes([changed]);
         expect(await store.getAccessCode(a.id)).toEqual(changed);
       });
