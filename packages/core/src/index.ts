@@ -1,4 +1,5 @@
 export * from './domain/index.js';
+export * from './engine/index.js';
 export * from './errors/index.js';
 export * from './logging/index.js';
 export * from './passcode/index.js';

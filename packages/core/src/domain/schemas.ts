@@ -21,8 +21,18 @@ export const propertySchema = z.object({
   /** Minutes the door opens before check-in and stays open after check-out. */
   accessBuffers: z
     .object({
-      beforeCheckInMinutes: z.number().int().min(0).max(24 * 60).default(0),
-      afterCheckOutMinutes: z.number().int().min(0).max(24 * 60).default(0),
+      beforeCheckInMinutes: z
+        .number()
+        .int()
+        .min(0)
+        .max(24 * 60)
+        .default(0),
+      afterCheckOutMinutes: z
+        .number()
+        .int()
+        .min(0)
+        .max(24 * 60)
+        .default(0),
     })
     .default({ beforeCheckInMinutes: 0, afterCheckOutMinutes: 0 }),
   /** Per-property rollout switch: a disabled property is never synced or dispatched. */

@@ -13,17 +13,84 @@ export const MAX_PASSCODE_LENGTH = 9;
 
 // PINs people pick on purpose (dates, keyboard patterns); a door code must not be one.
 const COMMON_PINS = new Set([
-  '1234', '1111', '0000', '1212', '7777', '1004', '2000', '4444', '2222', '6969', '9999', '3333', '5555',
-  '6666', '1122', '1313', '8888', '4321', '2001', '1010', '2580', '0852', '1470', '0741', '3690', '0963',
-  '1379', '1590', '2468', '1357', '9876', '6789', '5683', '0007', '1984', '1986', '1990', '2020', '2021',
-  '2024', '2025', '2026', '12345', '123456', '654321', '111111', '000000', '123123', '121212', '112233',
-  '696969', '159753', '147258', '258369', '789456', '520520', '123321', '1234567', '12345678', '123456789',
-  '987654321', '7654321', '87654321', '11223344', '147258369', '159357',
+  '1234',
+  '1111',
+  '0000',
+  '1212',
+  '7777',
+  '1004',
+  '2000',
+  '4444',
+  '2222',
+  '6969',
+  '9999',
+  '3333',
+  '5555',
+  '6666',
+  '1122',
+  '1313',
+  '8888',
+  '4321',
+  '2001',
+  '1010',
+  '2580',
+  '0852',
+  '1470',
+  '0741',
+  '3690',
+  '0963',
+  '1379',
+  '1590',
+  '2468',
+  '1357',
+  '9876',
+  '6789',
+  '5683',
+  '0007',
+  '1984',
+  '1986',
+  '1990',
+  '2020',
+  '2021',
+  '2024',
+  '2025',
+  '2026',
+  '12345',
+  '123456',
+  '654321',
+  '111111',
+  '000000',
+  '123123',
+  '121212',
+  '112233',
+  '696969',
+  '159753',
+  '147258',
+  '258369',
+  '789456',
+  '520520',
+  '123321',
+  '1234567',
+  '12345678',
+  '123456789',
+  '987654321',
+  '7654321',
+  '87654321',
+  '11223344',
+  '147258369',
+  '159357',
 ]);
 
 export function validatePolicy(policy: PasscodePolicy): PasscodePolicy {
-  if (!Number.isInteger(policy.length) || policy.length < MIN_PASSCODE_LENGTH || policy.length > MAX_PASSCODE_LENGTH) {
-    throw new ValidationError('passcode.length', `must be an integer from ${MIN_PASSCODE_LENGTH} to ${MAX_PASSCODE_LENGTH}`);
+  if (
+    !Number.isInteger(policy.length) ||
+    policy.length < MIN_PASSCODE_LENGTH ||
+    policy.length > MAX_PASSCODE_LENGTH
+  ) {
+    throw new ValidationError(
+      'passcode.length',
+      `must be an integer from ${MIN_PASSCODE_LENGTH} to ${MAX_PASSCODE_LENGTH}`,
+    );
   }
   if (!policy.secret || policy.secret.length < 8) {
     throw new ValidationError('secret', 'the passcode secret must be at least 8 characters');
@@ -44,7 +111,10 @@ export function passcodeProblem(passcode: string, length: number): string | null
   const steps = digits.slice(1).map((d, i) => (d - digits[i]! + 10) % 10);
   if (steps.every((s) => s === 1) || steps.every((s) => s === 9)) return 'ascending or descending run';
   for (let block = 1; block <= passcode.length / 2; block++) {
-    if (passcode.length % block === 0 && passcode.slice(0, block).repeat(passcode.length / block) === passcode) {
+    if (
+      passcode.length % block === 0 &&
+      passcode.slice(0, block).repeat(passcode.length / block) === passcode
+    ) {
       return 'repeated pattern';
     }
   }
@@ -58,7 +128,12 @@ export function passcodeProblem(passcode: string, length: number): string | null
  * reduced to digits, for the first n that passes `passcodeProblem`. The same inputs always
  * give the same passcode, so retries, re-runs and other workers agree without coordination.
  */
-export function derivePasscode(policy: PasscodePolicy, scope: string, bookingId: string, attempt: number): string {
+export function derivePasscode(
+  policy: PasscodePolicy,
+  scope: string,
+  bookingId: string,
+  attempt: number,
+): string {
   const modulus = 10n ** BigInt(policy.length);
   for (let n = 0; ; n++) {
     const mac = createHmac('sha256', policy.secret).update(`${scope}|${bookingId}|${attempt}|${n}`).digest();

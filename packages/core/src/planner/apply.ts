@@ -37,7 +37,13 @@ export function applyPlan(codes: Iterable<AccessCode>, p: Plan, now: Date): Acce
   const revoke = (codeId: string) => {
     const before = current(codeId);
     if (!before || before.state === 'revoked' || before.state === 'pending_revoke') return;
-    changed.set(codeId, { ...before, state: 'pending_revoke', revision: before.revision + 1, lastError: null, updatedAt: now });
+    changed.set(codeId, {
+      ...before,
+      state: 'pending_revoke',
+      revision: before.revision + 1,
+      lastError: null,
+      updatedAt: now,
+    });
   };
 
   for (const op of p.operations) {

@@ -8,7 +8,15 @@ import {
 import { derivePasscode } from '../passcode/policy.js';
 import { type AccessWindow, accessWindow, sameWindow } from '../time/access-window.js';
 import { LockOccupancy } from './occupancy.js';
-import type { Plan, PlanInput, PlannedCode, PlanOperation, RevokeReason, RevokeTarget, SkippedBooking } from './types.js';
+import type {
+  Plan,
+  PlanInput,
+  PlannedCode,
+  PlanOperation,
+  RevokeReason,
+  RevokeTarget,
+  SkippedBooking,
+} from './types.js';
 
 export const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
 /** Passcode attempts tried per booking before giving up (each is a fresh keyed hash). */
@@ -29,11 +37,15 @@ export function resolveUnit(
 function indexMappings(mappings: UnitMapping[]): Map<string, UnitMapping> {
   const byResource = new Map<string, UnitMapping>();
   // Primary mappings win when a resource is mapped twice.
-  for (const m of [...mappings].sort((a, b) => Number(a.primary) - Number(b.primary))) byResource.set(m.resourceId, m);
+  for (const m of [...mappings].sort((a, b) => Number(a.primary) - Number(b.primary)))
+    byResource.set(m.resourceId, m);
   return byResource;
 }
 
-function indexLocks(assignments: LockAssignment[]): { byUnit: Map<string, string[]>; propertyWide: string[] } {
+function indexLocks(assignments: LockAssignment[]): {
+  byUnit: Map<string, string[]>;
+  propertyWide: string[];
+} {
   const byUnit = new Map<string, string[]>();
   const propertyWide = new Set<string>();
   for (const a of assignments) {
@@ -70,17 +82,22 @@ export function plan(input: PlanInput): Plan {
     if (list) list.push(code);
     else codesByBooking.set(code.bookingId, [code]);
   }
-  for (const code of input.foreignCodes) occupancy.add(code.lockId, code.passcode, `${code.propertyId}\u0000${code.bookingId}`);
+  for (const code of input.foreignCodes)
+    occupancy.add(code.lockId, code.passcode, `${code.propertyId}\u0000${code.bookingId}`);
 
   const operations: PlanOperation[] = [];
   const desired: PlannedCode[] = [];
   const skipped: SkippedBooking[] = [];
-  const bookings = [...input.bookings].sort((a, b) => (a.bookingId < b.bookingId ? -1 : a.bookingId > b.bookingId ? 1 : 0));
+  const bookings = [...input.bookings].sort((a, b) =>
+    a.bookingId < b.bookingId ? -1 : a.bookingId > b.bookingId ? 1 : 0,
+  );
   const seen = new Set<string>();
 
   for (const booking of bookings) {
     seen.add(booking.bookingId);
-    const existing = (codesByBooking.get(booking.bookingId) ?? []).sort((a, b) => (a.lockId < b.lockId ? -1 : 1));
+    const existing = (codesByBooking.get(booking.bookingId) ?? []).sort((a, b) =>
+      a.lockId < b.lockId ? -1 : 1,
+    );
     const live = existing.filter((c) => c.state !== 'pending_revoke');
     const target = desiredFor(booking);
     if ('reason' in target) {
@@ -161,7 +178,8 @@ export function plan(input: PlanInput): Plan {
   // Codes whose booking is gone from the store: nothing justifies them any more.
   for (const [bookingId, codes] of codesByBooking) {
     if (seen.has(bookingId)) continue;
-    for (const code of codes) if (code.state !== 'pending_revoke') operations.push(revokeOp(code, 'booking_missing'));
+    for (const code of codes)
+      if (code.state !== 'pending_revoke') operations.push(revokeOp(code, 'booking_missing'));
   }
 
   return { propertyId: property.id, operations, desired, skipped };
@@ -180,16 +198,25 @@ export function plan(input: PlanInput): Plan {
     const unitLocks = locks.byUnit.get(unitKey(unit.roomId, unit.unitName)) ?? [];
     const lockIds = [...new Set([...unitLocks, ...locks.propertyWide])].sort();
     if (lockIds.length === 0) {
-      return { reason: `no lock assigned to unit ${unit.roomId}/${unit.unitName}`, revokeReason: 'unassigned' };
+      return {
+        reason: `no lock assigned to unit ${unit.roomId}/${unit.unitName}`,
+        revokeReason: 'unassigned',
+      };
     }
     let window: AccessWindow;
     try {
       window = accessWindow(property, booking);
     } catch (error) {
-      return { reason: `cannot compute access window: ${(error as Error).message}`, revokeReason: 'unmapped' };
+      return {
+        reason: `cannot compute access window: ${(error as Error).message}`,
+        revokeReason: 'unmapped',
+      };
     }
     if (window.validTo.getTime() <= window.validFrom.getTime()) {
-      return { reason: 'empty access window (check-out is not after check-in)', revokeReason: 'not_confirmed' };
+      return {
+        reason: 'empty access window (check-out is not after check-in)',
+        revokeReason: 'not_confirmed',
+      };
     }
     return { window, lockIds, keepOnly: window.validTo.getTime() <= nowMs };
   }
@@ -212,13 +239,16 @@ export function plan(input: PlanInput): Plan {
     if (current && !mustChange) {
       const conflicts = lockIds.filter((l) => !occupancy.isFree(l, current.passcode, owner));
       if (conflicts.length === 0) return use(current.passcode, current.attempt, lockIds);
-      const checkedIn = window.validFrom.getTime() <= nowMs || live.some((c) => c.validFrom.getTime() <= nowMs);
+      const checkedIn =
+        window.validFrom.getTime() <= nowMs || live.some((c) => c.validFrom.getTime() <= nowMs);
       if (checkedIn) {
         const usable = lockIds.filter((l) => !conflicts.includes(l));
         const result = use(current.passcode, current.attempt, usable);
         return usable.length
           ? result
-          : { reason: `passcode already taken on lock ${conflicts.join(', ')} after check-in; reissue needed` };
+          : {
+              reason: `passcode already taken on lock ${conflicts.join(', ')} after check-in; reissue needed`,
+            };
       }
     }
     const start = Math.max(booking.passcodeAttempt, current ? current.attempt + (mustChange ? 0 : 1) : 0);
@@ -232,7 +262,8 @@ export function plan(input: PlanInput): Plan {
       for (const code of live) occupancy.remove(code.lockId, code.passcode, owner);
       for (const l of on) occupancy.add(l, passcode, owner);
       // Codes being revoked stay on their locks until removed; keep their digits taken.
-      for (const code of live) if (!on.includes(code.lockId)) occupancy.add(code.lockId, code.passcode, owner);
+      for (const code of live)
+        if (!on.includes(code.lockId)) occupancy.add(code.lockId, code.passcode, owner);
       return { passcode, attempt, lockIds: on };
     }
   }

@@ -162,7 +162,12 @@ export interface Store {
    * Records the error. With `retryAt` the job is queued again for then; with null it is
    * dead-lettered. False when the lease was lost.
    */
-  failJob(id: string, owner: string, failure: { error: string; retryAt: Date | null }, now: Date): Promise<boolean>;
+  failJob(
+    id: string,
+    owner: string,
+    failure: { error: string; retryAt: Date | null },
+    now: Date,
+  ): Promise<boolean>;
   getJob(id: string): Promise<Job | undefined>;
   listJobs(options?: { status?: JobStatus; propertyId?: string; limit?: number }): Promise<Job[]>;
   countJobs(options?: { propertyId?: string }): Promise<Record<JobStatus, number>>;
@@ -171,7 +176,11 @@ export interface Store {
   appendWebhookLog(entry: WebhookLog): Promise<void>;
   listWebhookLogs(options?: { propertyId?: string; limit?: number }): Promise<WebhookLog[]>;
   appendWriteBackLogs(entries: WriteBackLog[]): Promise<void>;
-  listWriteBackLogs(options?: { propertyId?: string; bookingId?: string; limit?: number }): Promise<WriteBackLog[]>;
+  listWriteBackLogs(options?: {
+    propertyId?: string;
+    bookingId?: string;
+    limit?: number;
+  }): Promise<WriteBackLog[]>;
   appendQuarantine(entries: QuarantineEntry[]): Promise<void>;
   listQuarantine(options?: { propertyId?: string; limit?: number }): Promise<QuarantineEntry[]>;
 

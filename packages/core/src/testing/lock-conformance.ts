@@ -30,7 +30,13 @@ export function describeLockProviderConformance(name: string, options: LockConfo
     });
 
     it('adds a time-bound code that can then be found with its window', async () => {
-      const { lockCodeId } = await lock.addCode({ lockId, passcode: '583920', name: 'brafa:B1', validFrom: FROM, validTo: TO });
+      const { lockCodeId } = await lock.addCode({
+        lockId,
+        passcode: '583920',
+        name: 'brafa:B1',
+        validFrom: FROM,
+        validTo: TO,
+      });
       expect(lockCodeId).toEqual(expect.any(String));
       const found = await lock.findCode({ lockId, passcode: '583920' });
       expect(found).toMatchObject({ lockCodeId, passcode: '583920' });
@@ -47,7 +53,13 @@ export function describeLockProviderConformance(name: string, options: LockConfo
     });
 
     it('changes the window, and the digits when asked', async () => {
-      const { lockCodeId } = await lock.addCode({ lockId, passcode: '583920', name: 'brafa:B1', validFrom: FROM, validTo: TO });
+      const { lockCodeId } = await lock.addCode({
+        lockId,
+        passcode: '583920',
+        name: 'brafa:B1',
+        validFrom: FROM,
+        validTo: TO,
+      });
       const later = new Date(TO.getTime() + 86_400_000);
       await lock.changeCode({ lockId, lockCodeId, validFrom: FROM, validTo: later });
       expect((await lock.findCode({ lockId, passcode: '583920' }))?.validTo?.getTime()).toBe(later.getTime());
@@ -57,7 +69,13 @@ export function describeLockProviderConformance(name: string, options: LockConfo
     });
 
     it('removes a code, and removing it again still succeeds', async () => {
-      const { lockCodeId } = await lock.addCode({ lockId, passcode: '583920', name: 'brafa:B1', validFrom: FROM, validTo: TO });
+      const { lockCodeId } = await lock.addCode({
+        lockId,
+        passcode: '583920',
+        name: 'brafa:B1',
+        validFrom: FROM,
+        validTo: TO,
+      });
       await lock.removeCode({ lockId, lockCodeId });
       expect(await lock.findCode({ lockId, passcode: '583920' })).toBeUndefined();
       await expect(lock.removeCode({ lockId, lockCodeId })).resolves.toBeUndefined();

@@ -1,5 +1,11 @@
 import { DuplicateCodeError, PermanentError, TransientError } from '../errors/errors.js';
-import type { AddCodeRequest, ChangeCodeRequest, LockCapabilities, LockCode, LockProvider } from '../ports/lock.js';
+import type {
+  AddCodeRequest,
+  ChangeCodeRequest,
+  LockCapabilities,
+  LockCode,
+  LockProvider,
+} from '../ports/lock.js';
 
 export type LockOperation = 'add' | 'change' | 'remove' | 'find' | 'list';
 
@@ -63,7 +69,13 @@ export class MemoryLock implements LockProvider {
         throw new PermanentError('no space on the lock for more passcodes', { code: 'full' });
       }
       const lockCodeId = String(this.nextId++);
-      codes.set(lockCodeId, { lockCodeId, passcode: r.passcode, name: r.name, validFrom: r.validFrom, validTo: r.validTo });
+      codes.set(lockCodeId, {
+        lockCodeId,
+        passcode: r.passcode,
+        name: r.name,
+        validFrom: r.validFrom,
+        validTo: r.validTo,
+      });
       return { lockCodeId };
     });
   }
@@ -72,11 +84,23 @@ export class MemoryLock implements LockProvider {
     return this.run('change', r.lockId, r.lockCodeId, () => {
       const codes = this.lock(r.lockId);
       const code = codes.get(r.lockCodeId);
-      if (!code) throw new PermanentError(`passcode ${r.lockCodeId} does not exist on lock ${r.lockId}`, { code: 'missing' });
-      if (r.passcode && r.passcode !== code.passcode && [...codes.values()].some((c) => c.passcode === r.passcode)) {
+      if (!code)
+        throw new PermanentError(`passcode ${r.lockCodeId} does not exist on lock ${r.lockId}`, {
+          code: 'missing',
+        });
+      if (
+        r.passcode &&
+        r.passcode !== code.passcode &&
+        [...codes.values()].some((c) => c.passcode === r.passcode)
+      ) {
         throw new DuplicateCodeError('the same passcode already exists on the lock', { code: 'duplicate' });
       }
-      codes.set(r.lockCodeId, { ...code, passcode: r.passcode ?? code.passcode, validFrom: r.validFrom, validTo: r.validTo });
+      codes.set(r.lockCodeId, {
+        ...code,
+        passcode: r.passcode ?? code.passcode,
+        validFrom: r.validFrom,
+        validTo: r.validTo,
+      });
     });
   }
 
@@ -107,7 +131,12 @@ export class MemoryLock implements LockProvider {
     return codes;
   }
 
-  private async run<T>(op: LockOperation, lockId: string, lockCodeId: string | undefined, effect: () => T): Promise<T> {
+  private async run<T>(
+    op: LockOperation,
+    lockId: string,
+    lockCodeId: string | undefined,
+    effect: () => T,
+  ): Promise<T> {
     this.calls.push({ op, lockId, ...(lockCodeId ? { lockCodeId } : {}), at: Date.now() });
     await Promise.resolve();
     const i = this.faults.findIndex((f) => f.op === op);

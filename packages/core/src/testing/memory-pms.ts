@@ -139,7 +139,8 @@ export class MemoryPms implements PmsProvider {
     const given = request.query.token ?? '';
     const a = Buffer.from(given);
     const b = Buffer.from(expected);
-    if (!expected || a.length !== b.length || !timingSafeEqual(a, b)) throw new AuthError('invalid webhook token');
+    if (!expected || a.length !== b.length || !timingSafeEqual(a, b))
+      throw new AuthError('invalid webhook token');
     let body: unknown;
     try {
       body = JSON.parse(request.body);
@@ -149,7 +150,8 @@ export class MemoryPms implements PmsProvider {
     const events = (body as { events?: Array<{ type?: string; ids?: string[] }> }).events;
     if (!Array.isArray(events)) throw new ValidationError('events', 'expected an array');
     return events.map((e): WebhookEvent => {
-      if (e.type === 'booking.updated' && Array.isArray(e.ids)) return { type: 'bookings.changed', bookingIds: e.ids.map(String) };
+      if (e.type === 'booking.updated' && Array.isArray(e.ids))
+        return { type: 'bookings.changed', bookingIds: e.ids.map(String) };
       if (e.type === 'unit.updated') return { type: 'units.changed' };
       return { type: 'ignored', name: String(e.type) };
     });

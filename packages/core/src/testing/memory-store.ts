@@ -120,7 +120,10 @@ export class MemoryStore implements Store {
     const b = this.state.bookings.get(bookingKey(propertyId, bookingId));
     return b && clone(b);
   }
-  async listBookings(propertyId: string, options: { departingOnOrAfter?: string } = {}): Promise<BookingRecord[]> {
+  async listBookings(
+    propertyId: string,
+    options: { departingOnOrAfter?: string } = {},
+  ): Promise<BookingRecord[]> {
     const out: BookingRecord[] = [];
     for (const b of this.state.bookings.values()) {
       if (b.propertyId !== propertyId) continue;
@@ -231,7 +234,12 @@ export class MemoryStore implements Store {
     Object.assign(j, { status: 'done', leaseOwner: null, leaseExpiresAt: null, updatedAt: now });
     return true;
   }
-  async failJob(id: string, owner: string, failure: { error: string; retryAt: Date | null }, now: Date): Promise<boolean> {
+  async failJob(
+    id: string,
+    owner: string,
+    failure: { error: string; retryAt: Date | null },
+    now: Date,
+  ): Promise<boolean> {
     const j = this.state.jobs.get(id);
     if (!j || j.status !== 'running' || j.leaseOwner !== owner) return false;
     Object.assign(j, {
@@ -250,14 +258,19 @@ export class MemoryStore implements Store {
   }
   async listJobs(options: { status?: JobStatus; propertyId?: string; limit?: number } = {}): Promise<Job[]> {
     return [...this.state.jobs.values()]
-      .filter((j) => (!options.status || j.status === options.status) && (!options.propertyId || j.propertyId === options.propertyId))
+      .filter(
+        (j) =>
+          (!options.status || j.status === options.status) &&
+          (!options.propertyId || j.propertyId === options.propertyId),
+      )
       .sort((a, b) => Number(a.id) - Number(b.id))
       .slice(0, options.limit ?? Number.POSITIVE_INFINITY)
       .map(clone);
   }
   async countJobs(options: { propertyId?: string } = {}): Promise<Record<JobStatus, number>> {
     const counts: Record<JobStatus, number> = { queued: 0, running: 0, done: 0, dead: 0 };
-    for (const j of this.state.jobs.values()) if (!options.propertyId || j.propertyId === options.propertyId) counts[j.status]++;
+    for (const j of this.state.jobs.values())
+      if (!options.propertyId || j.propertyId === options.propertyId) counts[j.status]++;
     return counts;
   }
 
@@ -265,15 +278,22 @@ export class MemoryStore implements Store {
     this.state.webhookLogs.push(clone({ ...entry, id: String(this.state.nextId++) }));
   }
   async listWebhookLogs(options: { propertyId?: string; limit?: number } = {}): Promise<WebhookLog[]> {
-    return newestFirst(this.state.webhookLogs.filter((l) => !options.propertyId || l.propertyId === options.propertyId), options.limit);
+    return newestFirst(
+      this.state.webhookLogs.filter((l) => !options.propertyId || l.propertyId === options.propertyId),
+      options.limit,
+    );
   }
   async appendWriteBackLogs(entries: WriteBackLog[]): Promise<void> {
     for (const e of entries) this.state.writeBackLogs.push(clone({ ...e, id: String(this.state.nextId++) }));
   }
-  async listWriteBackLogs(options: { propertyId?: string; bookingId?: string; limit?: number } = {}): Promise<WriteBackLog[]> {
+  async listWriteBackLogs(
+    options: { propertyId?: string; bookingId?: string; limit?: number } = {},
+  ): Promise<WriteBackLog[]> {
     return newestFirst(
       this.state.writeBackLogs.filter(
-        (l) => (!options.propertyId || l.propertyId === options.propertyId) && (!options.bookingId || l.bookingId === options.bookingId),
+        (l) =>
+          (!options.propertyId || l.propertyId === options.propertyId) &&
+          (!options.bookingId || l.bookingId === options.bookingId),
       ),
       options.limit,
     );
@@ -282,7 +302,10 @@ export class MemoryStore implements Store {
     for (const e of entries) this.state.quarantine.push(clone({ ...e, id: String(this.state.nextId++) }));
   }
   async listQuarantine(options: { propertyId?: string; limit?: number } = {}): Promise<QuarantineEntry[]> {
-    return newestFirst(this.state.quarantine.filter((q) => !options.propertyId || q.propertyId === options.propertyId), options.limit);
+    return newestFirst(
+      this.state.quarantine.filter((q) => !options.propertyId || q.propertyId === options.propertyId),
+      options.limit,
+    );
   }
 
   async getCheckpoint(key: string): Promise<string | undefined> {
@@ -323,5 +346,9 @@ export class MemoryStore implements Store {
 }
 
 function newestFirst<T>(items: T[], limit?: number): T[] {
-  return items.slice().reverse().slice(0, limit ?? Number.POSITIVE_INFINITY).map(clone);
+  return items
+    .slice()
+    .reverse()
+    .slice(0, limit ?? Number.POSITIVE_INFINITY)
+    .map(clone);
 }

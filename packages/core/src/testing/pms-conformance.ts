@@ -10,7 +10,9 @@ export interface PmsConformanceFixture {
   /** Ids of seeded bookings, by the status they must map to. */
   expected: { confirmed: string[]; cancelled: string[] };
   /** Reads what the PMS holds for a booking after write-back (required when writeBack is supported). */
-  readWriteBack?: (booking: Booking) => Promise<{ passcode: string; validFrom?: Date; validTo?: Date } | undefined>;
+  readWriteBack?: (
+    booking: Booking,
+  ) => Promise<{ passcode: string; validFrom?: Date; validTo?: Date } | undefined>;
   /** A webhook request with the right secret, and one with a wrong secret (when webhooks are supported). */
   webhook?: { valid: WebhookRequest; wrongSecret: WebhookRequest };
   cleanup?: () => Promise<void>;
@@ -78,8 +80,12 @@ export function describePmsProviderConformance(name: string, options: PmsConform
     });
 
     it('gives the same bookings on a second fetch (stable ids and fields)', async () => {
-      const first = (await collect(fx.provider.fetchBookings({ window: fx.window }))).flatMap((p) => p.bookings);
-      const second = (await collect(fx.provider.fetchBookings({ window: fx.window }))).flatMap((p) => p.bookings);
+      const first = (await collect(fx.provider.fetchBookings({ window: fx.window }))).flatMap(
+        (p) => p.bookings,
+      );
+      const second = (await collect(fx.provider.fetchBookings({ window: fx.window }))).flatMap(
+        (p) => p.bookings,
+      );
       const byId = (list: Booking[]) => [...list].sort((a, b) => a.bookingId.localeCompare(b.bookingId));
       expect(byId(second)).toEqual(byId(first));
     });
@@ -109,7 +115,9 @@ export function describePmsProviderConformance(name: string, options: PmsConform
       const update = await fx.provider.writeBack([item(booking!, { passcode: '720461', ref })]);
       expect(update[0]).toMatchObject({ ok: true });
       expect((await fx.readWriteBack!(booking!))?.passcode).toBe('720461');
-      const removed = await fx.provider.writeBack([item(booking!, { action: 'delete', passcode: null, ref })]);
+      const removed = await fx.provider.writeBack([
+        item(booking!, { action: 'delete', passcode: null, ref }),
+      ]);
       expect(removed[0]).toMatchObject({ ok: true });
       expect(await fx.readWriteBack!(booking!)).toBeUndefined();
       const again = await fx.provider.writeBack([item(booking!, { action: 'delete', passcode: null, ref })]);

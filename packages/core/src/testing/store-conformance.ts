@@ -35,7 +35,9 @@ export function describeStoreConformance(name: string, options: StoreConformance
         const all = await store.listProperties();
         expect(all.map((p) => p.id)).toEqual(['P1', 'P2']);
         expect(await store.getProperty('P1')).toMatchObject({ enabled: false, checkInTime: '16:00' });
-        expect(await store.getProperty('P2')).toEqual(makeProperty({ id: 'P2', timezone: 'America/New_York' }));
+        expect(await store.getProperty('P2')).toEqual(
+          makeProperty({ id: 'P2', timezone: 'America/New_York' }),
+        );
         expect(await store.getProperty('nope')).toBeUndefined();
       });
 
@@ -49,7 +51,14 @@ export function describeStoreConformance(name: string, options: StoreConformance
         expect(await store.listUnits('P1')).toEqual([{ propertyId: 'P1', roomId: 'R1', unitName: '103' }]);
         expect(await store.listUnits('P2')).toHaveLength(1);
 
-        const mapping = { propertyId: 'P1', resourceId: 'res-1', resourceName: 'Room 101', roomId: 'R1', unitName: '101', primary: true };
+        const mapping = {
+          propertyId: 'P1',
+          resourceId: 'res-1',
+          resourceName: 'Room 101',
+          roomId: 'R1',
+          unitName: '101',
+          primary: true,
+        };
         await store.replaceUnitMappings('P1', [mapping]);
         expect(await store.listUnitMappings('P1')).toEqual([mapping]);
 
@@ -60,7 +69,13 @@ export function describeStoreConformance(name: string, options: StoreConformance
         const assignments = await store.listLockAssignments('P1');
         expect(assignments).toHaveLength(2);
         expect(assignments).toContainEqual({ propertyId: 'P1', lockId: 'L9', scope: 'property' });
-        expect(assignments).toContainEqual({ propertyId: 'P1', lockId: 'L1', scope: 'unit', roomId: 'R1', unitName: '101' });
+        expect(assignments).toContainEqual({
+          propertyId: 'P1',
+          lockId: 'L1',
+          scope: 'unit',
+          roomId: 'R1',
+          unitName: '101',
+        });
       });
     });
 
@@ -77,13 +92,26 @@ export function describeStoreConformance(name: string, options: StoreConformance
         await store.upsertBookings([booking], T0);
         const stored = await store.getBooking('P1', 'B1');
         expect(stored).toMatchObject(booking);
-        expect(stored).toMatchObject({ passcodeAttempt: 0, writeBackKey: null, writeBackRef: null, issue: null });
+        expect(stored).toMatchObject({
+          passcodeAttempt: 0,
+          writeBackKey: null,
+          writeBackRef: null,
+          issue: null,
+        });
       });
 
       it('keeps booking state (passcode attempt, write-back) when the PMS fields are updated', async () => {
         await store.upsertBookings([makeBooking()], T0);
-        await store.updateBookingState('P1', 'B1', { passcodeAttempt: 2, writeBackKey: 'k1', writeBackRef: 'tok-1' }, at(1));
-        await store.upsertBookings([makeBooking({ departureDate: '2026-05-04', guestName: 'New Name' })], at(2));
+        await store.updateBookingState(
+          'P1',
+          'B1',
+          { passcodeAttempt: 2, writeBackKey: 'k1', writeBackRef: 'tok-1' },
+          at(1),
+        );
+        await store.upsertBookings(
+          [makeBooking({ departureDate: '2026-05-04', guestName: 'New Name' })],
+          at(2),
+        );
         const stored = await store.getBooking('P1', 'B1');
         expect(stored).toMatchObject({
           departureDate: '2026-05-04',
@@ -104,11 +132,14 @@ export function describeStoreConformance(name: string, options: StoreConformance
           T0,
         );
         expect((await store.listBookings('P1')).map((b) => b.bookingId).sort()).toEqual(['B1', 'B2']);
-        expect((await store.listBookings('P1', { departingOnOrAfter: '2026-04-03' })).map((b) => b.bookingId).sort()).toEqual([
-          'B1',
-          'B2',
-        ]);
-        expect((await store.listBookings('P1', { departingOnOrAfter: '2026-04-04' })).map((b) => b.bookingId)).toEqual(['B2']);
+        expect(
+          (await store.listBookings('P1', { departingOnOrAfter: '2026-04-03' }))
+            .map((b) => b.bookingId)
+            .sort(),
+        ).toEqual(['B1', 'B2']);
+        expect(
+          (await store.listBookings('P1', { departingOnOrAfter: '2026-04-04' })).map((b) => b.bookingId),
+        ).toEqual(['B2']);
       });
 
       it('upserts many bookings in one call', async () => {
@@ -121,23 +152,40 @@ export function describeStoreConformance(name: string, options: StoreConformance
 
     describe('access codes', () => {
       it('saves, reads and filters codes', async () => {
-        const a = makeAccessCode({ bookingId: 'B1', lockId: 'L1', lockCodeId: '77', lockPasscode: '583920', state: 'active' });
+        const a = makeAccessCode({
+          bookingId: 'B1',
+          lockId: 'L1',
+          lockCodeId: '77',
+          lockPasscode: '583920',
+          state: 'active',
+        });
         const b = makeAccessCode({ bookingId: 'B2', lockId: 'L2' });
         const c = makeAccessCode({ propertyId: 'P2', bookingId: 'B9', lockId: 'L1', state: 'revoked' });
         await store.saveAccessCodes([a, b, c]);
         expect(await store.getAccessCode(a.id)).toEqual(a);
-        expect((await store.listAccessCodes({ propertyId: 'P1' })).map((x) => x.id).sort()).toEqual([a.id, b.id].sort());
-        expect((await store.listAccessCodes({ lockIds: ['L1'] })).map((x) => x.id)).toEqual([a.id]);
-        expect((await store.listAccessCodes({ lockIds: ['L1'], includeRevoked: true })).map((x) => x.id).sort()).toEqual(
-          [a.id, c.id].sort(),
+        expect((await store.listAccessCodes({ propertyId: 'P1' })).map((x) => x.id).sort()).toEqual(
+          [a.id, b.id].sort(),
         );
-        expect((await store.listAccessCodes({ propertyId: 'P1', bookingId: 'B2' })).map((x) => x.id)).toEqual([b.id]);
+        expect((await store.listAccessCodes({ lockIds: ['L1'] })).map((x) => x.id)).toEqual([a.id]);
+        expect(
+          (await store.listAccessCodes({ lockIds: ['L1'], includeRevoked: true })).map((x) => x.id).sort(),
+        ).toEqual([a.id, c.id].sort());
+        expect((await store.listAccessCodes({ propertyId: 'P1', bookingId: 'B2' })).map((x) => x.id)).toEqual(
+          [b.id],
+        );
       });
 
       it('replaces a whole row on save', async () => {
         const a = makeAccessCode();
         await store.saveAccessCodes([a]);
-        const changed = { ...a, passcode: '918273', revision: 2, lockCodeId: '12', lockPasscode: '583920', lastError: 'x' };
+        const changed = {
+          ...a,
+          passcode: '918273',
+          revision: 2,
+          lockCodeId: '12',
+          lockPasscode: '583920',
+          lastError: 'x',
+        };
         await store.saveAccessCodes([changed]);
         expect(await store.getAccessCode(a.id)).toEqual(changed);
       });
@@ -145,10 +193,18 @@ export function describeStoreConformance(name: string, options: StoreConformance
       it('patches with compare-and-set on the revision', async () => {
         const a = makeAccessCode({ revision: 3 });
         await store.saveAccessCodes([a]);
-        expect(await store.updateAccessCode(a.id, { state: 'active', lockCodeId: '5' }, { expectedRevision: 2 })).toBe(false);
+        expect(
+          await store.updateAccessCode(a.id, { state: 'active', lockCodeId: '5' }, { expectedRevision: 2 }),
+        ).toBe(false);
         expect(await store.getAccessCode(a.id)).toMatchObject({ state: 'pending', lockCodeId: null });
-        expect(await store.updateAccessCode(a.id, { state: 'active', lockCodeId: '5' }, { expectedRevision: 3 })).toBe(true);
-        expect(await store.getAccessCode(a.id)).toMatchObject({ state: 'active', lockCodeId: '5', revision: 3 });
+        expect(
+          await store.updateAccessCode(a.id, { state: 'active', lockCodeId: '5' }, { expectedRevision: 3 }),
+        ).toBe(true);
+        expect(await store.getAccessCode(a.id)).toMatchObject({
+          state: 'active',
+          lockCodeId: '5',
+          revision: 3,
+        });
         expect(await store.updateAccessCode(a.id, { lastError: 'boom', attempts: 2 })).toBe(true);
         expect(await store.getAccessCode(a.id)).toMatchObject({ lastError: 'boom', attempts: 2 });
         expect(await store.updateAccessCode('missing', { lastError: 'x' })).toBe(false);
@@ -167,7 +223,12 @@ export function describeStoreConformance(name: string, options: StoreConformance
         );
         const claimed = await store.claimJobs({ owner: 'w1', limit: 10, leaseMs: 30_000, now: at(10) });
         expect(claimed.map((j) => j.id)).toEqual([b, a]);
-        expect(claimed[0]).toMatchObject({ status: 'running', leaseOwner: 'w1', attempts: 1, payload: { codeId: 'b' } });
+        expect(claimed[0]).toMatchObject({
+          status: 'running',
+          leaseOwner: 'w1',
+          attempts: 1,
+          payload: { codeId: 'b' },
+        });
         expect(claimed[0]!.leaseExpiresAt?.getTime()).toBe(at(40).getTime());
         expect(await store.claimJobs({ owner: 'w2', limit: 10, leaseMs: 30_000, now: at(10) })).toEqual([]);
         expect((await store.getJob(c!))?.status).toBe('queued');
@@ -184,7 +245,13 @@ export function describeStoreConformance(name: string, options: StoreConformance
           T0,
         );
         expect(await store.claimJobs({ owner: 'w', limit: 1, leaseMs: 1000, now: T0 })).toHaveLength(1);
-        const writebacks = await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0, kinds: ['writeback'] });
+        const writebacks = await store.claimJobs({
+          owner: 'w',
+          limit: 10,
+          leaseMs: 1000,
+          now: T0,
+          kinds: ['writeback'],
+        });
         expect(writebacks.map((j) => j.kind)).toEqual(['writeback']);
         const p2 = await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0, propertyId: 'P2' });
         expect(p2.map((j) => j.propertyId)).toEqual(['P2']);
@@ -203,11 +270,17 @@ export function describeStoreConformance(name: string, options: StoreConformance
         const [id] = await store.enqueueJobs([{ kind: 'lock', propertyId: 'P1', payload: {} }], T0);
         await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 1000, now: T0 });
         expect(await store.failJob(id!, 'w1', { error: 'busy', retryAt: at(60) }, at(1))).toBe(true);
-        expect(await store.getJob(id!)).toMatchObject({ status: 'queued', lastError: 'busy', leaseOwner: null });
+        expect(await store.getJob(id!)).toMatchObject({
+          status: 'queued',
+          lastError: 'busy',
+          leaseOwner: null,
+        });
         expect(await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 1000, now: at(30) })).toEqual([]);
         const [again] = await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 1000, now: at(60) });
         expect(again?.attempts).toBe(2);
-        expect(await store.failJob(id!, 'w1', { error: 'gave up: lock missing', retryAt: null }, at(61))).toBe(true);
+        expect(
+          await store.failJob(id!, 'w1', { error: 'gave up: lock missing', retryAt: null }, at(61)),
+        ).toBe(true);
         expect(await store.getJob(id!)).toMatchObject({ status: 'dead', lastError: 'gave up: lock missing' });
         expect(await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 1000, now: at(9999) })).toEqual([]);
         expect(await store.failJob(id!, 'w1', { error: 'x', retryAt: null }, at(62))).toBe(false);
@@ -224,7 +297,10 @@ export function describeStoreConformance(name: string, options: StoreConformance
       });
 
       it('de-duplicates queued jobs by key, keeping the earlier run time', async () => {
-        const [a] = await store.enqueueJobs([{ kind: 'sync.bookings', propertyId: 'P1', payload: { n: 1 }, dedupeKey: 'k', runAfter: at(50) }], T0);
+        const [a] = await store.enqueueJobs(
+          [{ kind: 'sync.bookings', propertyId: 'P1', payload: { n: 1 }, dedupeKey: 'k', runAfter: at(50) }],
+          T0,
+        );
         const [b, c] = await store.enqueueJobs(
           [
             { kind: 'sync.bookings', propertyId: 'P1', payload: { n: 2 }, dedupeKey: 'k', runAfter: at(10) },
@@ -238,7 +314,10 @@ export function describeStoreConformance(name: string, options: StoreConformance
         expect((await store.countJobs()).queued).toBe(2);
         // Once claimed, the same key enqueues a new job: a change arriving mid-run is not lost.
         await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: at(20) });
-        const [d] = await store.enqueueJobs([{ kind: 'sync.bookings', propertyId: 'P1', payload: {}, dedupeKey: 'k' }], at(21));
+        const [d] = await store.enqueueJobs(
+          [{ kind: 'sync.bookings', propertyId: 'P1', payload: {}, dedupeKey: 'k' }],
+          at(21),
+        );
         expect(d).not.toBe(a);
       });
 
@@ -259,7 +338,9 @@ export function describeStoreConformance(name: string, options: StoreConformance
           T0,
         );
         const batches = await Promise.all(
-          ['a', 'b', 'c', 'd'].map((owner) => store.claimJobs({ owner, limit: 20, leaseMs: 60_000, now: at(1) })),
+          ['a', 'b', 'c', 'd'].map((owner) =>
+            store.claimJobs({ owner, limit: 20, leaseMs: 60_000, now: at(1) }),
+          ),
         );
         const ids = batches.flat().map((j) => j.id);
         expect(new Set(ids).size).toBe(ids.length);
@@ -284,21 +365,64 @@ export function describeStoreConformance(name: string, options: StoreConformance
 
     describe('audit logs and checkpoints', () => {
       it('appends and lists webhook, write-back and quarantine entries newest first', async () => {
-        await store.appendWebhookLog({ propertyId: 'P1', provider: 'mews', receivedAt: T0, status: 202, payload: '{"a":1}', events: ['x'], error: null });
-        await store.appendWebhookLog({ propertyId: 'P1', provider: 'mews', receivedAt: at(1), status: 401, payload: '{}', events: [], error: 'bad token' });
+        await store.appendWebhookLog({
+          propertyId: 'P1',
+          provider: 'mews',
+          receivedAt: T0,
+          status: 202,
+          payload: '{"a":1}',
+          events: ['x'],
+          error: null,
+        });
+        await store.appendWebhookLog({
+          propertyId: 'P1',
+          provider: 'mews',
+          receivedAt: at(1),
+          status: 401,
+          payload: '{}',
+          events: [],
+          error: 'bad token',
+        });
         const hooks = await store.listWebhookLogs({ propertyId: 'P1' });
         expect(hooks.map((h) => h.status)).toEqual([401, 202]);
         expect(hooks[1]).toMatchObject({ payload: '{"a":1}', events: ['x'], error: null });
 
         await store.appendWriteBackLogs([
-          { propertyId: 'P1', bookingId: 'B1', action: 'upsert', at: T0, ok: true, detail: 'PIN *****3', ref: 't1', error: null },
-          { propertyId: 'P1', bookingId: 'B2', action: 'delete', at: at(1), ok: false, detail: '', ref: null, error: 'boom' },
+          {
+            propertyId: 'P1',
+            bookingId: 'B1',
+            action: 'upsert',
+            at: T0,
+            ok: true,
+            detail: 'PIN *****3',
+            ref: 't1',
+            error: null,
+          },
+          {
+            propertyId: 'P1',
+            bookingId: 'B2',
+            action: 'delete',
+            at: at(1),
+            ok: false,
+            detail: '',
+            ref: null,
+            error: 'boom',
+          },
         ]);
-        expect((await store.listWriteBackLogs({ bookingId: 'B2' }))[0]).toMatchObject({ ok: false, error: 'boom', action: 'delete' });
+        expect((await store.listWriteBackLogs({ bookingId: 'B2' }))[0]).toMatchObject({
+          ok: false,
+          error: 'boom',
+          action: 'delete',
+        });
         expect(await store.listWriteBackLogs({ propertyId: 'P1', limit: 1 })).toHaveLength(1);
 
-        await store.appendQuarantine([{ propertyId: 'P1', source: 'mews', recordId: null, reason: 'Id: missing', raw: '{}', at: T0 }]);
-        expect((await store.listQuarantine({ propertyId: 'P1' }))[0]).toMatchObject({ reason: 'Id: missing', recordId: null });
+        await store.appendQuarantine([
+          { propertyId: 'P1', source: 'mews', recordId: null, reason: 'Id: missing', raw: '{}', at: T0 },
+        ]);
+        expect((await store.listQuarantine({ propertyId: 'P1' }))[0]).toMatchObject({
+          reason: 'Id: missing',
+          recordId: null,
+        });
       });
 
       it('stores checkpoints', async () => {

@@ -19,8 +19,10 @@ export function accessWindow(
   property: Pick<Property, 'timezone' | 'checkInTime' | 'checkOutTime' | 'accessBuffers'>,
   booking: Pick<Booking, 'arrivalDate' | 'departureDate' | 'checkInAt' | 'checkOutAt'>,
 ): AccessWindow {
-  const start = booking.checkInAt ?? localInstant(booking.arrivalDate, property.checkInTime, property.timezone);
-  const end = booking.checkOutAt ?? localInstant(booking.departureDate, property.checkOutTime, property.timezone);
+  const start =
+    booking.checkInAt ?? localInstant(booking.arrivalDate, property.checkInTime, property.timezone);
+  const end =
+    booking.checkOutAt ?? localInstant(booking.departureDate, property.checkOutTime, property.timezone);
   const from = start.getTime() - property.accessBuffers.beforeCheckInMinutes * MINUTE;
   const to = end.getTime() + property.accessBuffers.afterCheckOutMinutes * MINUTE;
   return {

@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import type { AccessCodeState, Property } from '../domain/schemas.js';
+import { ValidationError } from '../errors/errors.js';
+import { Redactor } from '../logging/redact.js';
+import { validatePolicy } from '../passcode/policy.js';
+import type { Plan } from '../planner/types.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import type { LockProvider } from '../ports/lock.js';
+import { createLogger, type Logger, silentLogger } from '../ports/logger.js';
+import type { Interval, PmsProvider } from '../ports/pms.js';
+import type { JobStatus, Store } from '../ports/store.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
+import type { EngineContext } from './context.js';
+import { type DispatchOptions, type DispatchResult, dispatch } from './dispatch.js';
+import type { EngineEventHandler } from './events.js';
+import { planAndPersist, planOnly, requireProperty } from './plan-and-persist.js';
+import { type SyncResult, syncProperty, syncUnits } from './sync.js';
+
+export interface EngineOptions {
+  store: Store;
+  lock: LockProvider;
+  /** The PMS provider of a property (one instance per property is fine). */
+  providers: (property: Property) => PmsProvider | undefined;
+  passcode: { secret: string; length?: number };
+  clock?: Clock;
+  logger?: Logger;
+  onEvent?: EngineEventHandler;
+  /** Lease owner name of this process (default: a random id). */
+  workerId?: string;
+  retry?: Partial<RetryPolicy>;
+  /** Jobs run at once (lock calls on one lock are serialised by the lock adapter). Default 16. */
+  concurrency?: number;
+  /** How long an ended code stays on the lock (default 24 h). */
+  graceMs?: number;
+  /** Job lease; a worker that dies mid-job loses its jobs after this long. Default 5 min. */
+  leaseMs?: number;
+  /** Jitter source (tests pass a seeded one). */
+  random?: () => number;
+}
+
+export interface PropertyStatus {
+  propertyId: string;
+  enabled: boolean;
+  bookings: number;
+  codes: Record<AccessCodeState, number>;
+  failures: Array<{ bookingId: string; lockId: string; reason: string }>;
+  bookingIssues: Array<{ bookingId: string; issue: string }>;
+  writeBackErrors: Array<{ bookingId: string; error: string }>;
+  jobs: Record<JobStatus, number>;
+  deadJobs: Array<{ id: string; kind: string; error: string | null }>;
+}
+
+export interface RunResult {
+  syncs: SyncResult[];
+  dispatch: DispatchResult;
+  /** Sync failures by property (other properties still ran). */
+  errors: Array<{ propertyId: string; error: string }>;
+}
+
+export interface Engine {
+  readonly context: EngineContext;
+  syncProperty(propertyId: string, options?: { window?: Interval }): Promise<SyncResult>;
+  syncUnits(propertyId: string): Promise<number>;
+  /** Dry run: what would change, nothing written. */
+  plan(propertyId: string): Promise<Plan>;
+  /** Plan and enqueue lock jobs from what the store holds now. */
+  replan(propertyId: string): Promise<Plan>;
+  dispatch(options?: DispatchOptions): Promise<DispatchResult>;
+  /** Sync every enabled property (or one), then dispatch until no due work is left. */
+  run(options?: { propertyId?: string; window?: Interval }): Promise<RunResult>;
+  /** New digits for a booking, even after check-in (a disclosed or bad code). */
+  reissue(propertyId: string, bookingId: string): Promise<Plan>;
+  status(propertyId: string): Promise<PropertyStatus>;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const policy = validatePolicy({ length: options.passcode.length ?? 6, secret: options.passcode.secret });
+  const logger =
+    options.logger ??
+    (process.env.BRAFA_LOG ? createLogger({ redactor: new Redactor([policy.secret]) }) : silentLogger);
+  const onEvent = options.onEvent;
+  const ctx: EngineContext = {
+    store: options.store,
+    lock: options.lock,
+    provider: options.providers,
+    policy,
+    clock: options.clock ?? systemClock,
+    logger,
+    emit: (event) => {
+      try {
+        onEvent?.(event);
+      } catch (error) {
+        // A broken hook must not break a door code.
+        logger.warn('onEvent handler threw', { error: (error as Error).message });
+      }
+    },
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    random: options.random ?? Math.random,
+    graceMs: options.graceMs ?? 24 * 60 * 60 * 1000,
+    workerId: options.workerId ?? `worker-${randomUUID()}`,
+    leaseMs: options.leaseMs ?? 5 * 60_000,
+    concurrency: Math.max(1, options.concurrency ?? 16),
+    warnedNoWriteBack: new Set(),
+  };
+
+  return {
+    context: ctx,
+    syncProperty: (propertyId, o) => syncProperty(ctx, propertyId, o),
+    syncUnits: (propertyId) => syncUnits(ctx, propertyId),
+    plan: (propertyId) => planOnly(ctx, propertyId),
+    replan: (propertyId) => planAndPersist(ctx, propertyId),
+    dispatch: (o) => dispatch(ctx, o),
+    async run(o = {}) {
+      const properties = o.propertyId
+        ? [await requireProperty(ctx.store, o.propertyId)]
+        : await ctx.store.listProperties();
+      const syncs: SyncResult[] = [];
+      const errors: RunResult['errors'] = [];
+      for (const property of properties) {
+        try {
+          syncs.push(await syncProperty(ctx, property.id, o.window ? { window: o.window } : {}));
+        } catch (error) {
+          errors.push({ propertyId: property.id, error: (error as Error).message });
+          logger.error('sync failed', { propertyId: property.id, error: (error as Error).message });
+        }
+      }
+      const result = await dispatch(ctx, o.propertyId ? { propertyId: o.propertyId } : {});
+      return { syncs, dispatch: result, errors };
+    },
+    async reissue(propertyId, bookingId) {
+      const booking = await ctx.store.getBooking(propertyId, bookingId);
+      if (!booking)
+        throw new ValidationError('bookingId', `unknown booking ${bookingId} in property ${propertyId}`);
+      const codes = await ctx.store.listAccessCodes({ propertyId, bookingId });
+      const highest = Math.max(booking.passcodeAttempt - 1, ...codes.map((c) => c.attempt));
+      await ctx.store.updateBookingState(
+        propertyId,
+        bookingId,
+        { passcodeAttempt: highest + 1 },
+        ctx.clock.now(),
+      );
+      return planAndPersist(ctx, propertyId);
+    },
+    async status(propertyId) {
+      const property = await requireProperty(ctx.store, propertyId);
+      const [bookings, codes, jobs, dead] = await Promise.all([
+        ctx.store.listBookings(propertyId),
+        ctx.store.listAccessCodes({ propertyId, includeRevoked: true }),
+        ctx.store.countJobs({ propertyId }),
+        ctx.store.listJobs({ propertyId, status: 'dead', limit: 50 }),
+      ]);
+      const counts: Record<AccessCodeState, number> = {
+        pending: 0,
+        active: 0,
+        pending_revoke: 0,
+        revoked: 0,
+        failed: 0,
+      };
+      for (const c of codes) counts[c.state]++;
+      return {
+        propertyId,
+        enabled: property.enabled,
+        bookings: bookings.length,
+        codes: counts,
+        failures: codes
+          .filter(
+            (c) => c.state === 'failed' || (c.lastError && c.state !== 'active' && c.state !== 'revoked'),
+          )
+          .map((c) => ({ bookingId: c.bookingId, lockId: c.lockId, reason: c.lastError ?? 'failed' })),
+        bookingIssues: bookings
+          .filter((b) => b.issue && b.status === 'confirmed' && b.issue !== 'access window has ended')
+          .map((b) => ({ bookingId: b.bookingId, issue: b.issue! })),
+        writeBackErrors: bookings
+          .filter((b) => b.writeBackError)
+          .map((b) => ({ bookingId: b.bookingId, error: b.writeBackError! })),
+        jobs,
+        deadJobs: dead.map((j) => ({ id: j.id, kind: j.kind, error: j.lastError })),
+      };
+    },
+  };
+}

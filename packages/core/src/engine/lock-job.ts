@@ -1,0 +1,202 @@
+import type { AccessCode } from '../domain/schemas.js';
+import {
+  AuthError,
+  DuplicateCodeError,
+  describeError,
+  PermanentError,
+  ValidationError,
+} from '../errors/errors.js';
+import type { LockCode } from '../ports/lock.js';
+import type { Job } from '../ports/store.js';
+import { sameWindow } from '../time/access-window.js';
+import { type EngineContext, JOB_KINDS, lockJobKey, writeBackJobKey } from './context.js';
+import { planAndPersist } from './plan-and-persist.js';
+
+/** The tag we put on every code, so a code whose add response was lost can be recognised. */
+export function codeName(code: Pick<AccessCode, 'bookingId'>): string {
+  return `brafa:${code.bookingId}`.slice(0, 64);
+}
+
+/** Whether an error is worth retrying (anything not known to be final). */
+export function isRetryable(error: unknown): boolean {
+  return !(
+    error instanceof PermanentError ||
+    error instanceof AuthError ||
+    error instanceof ValidationError ||
+    error instanceof DuplicateCodeError
+  );
+}
+
+function isOurs(found: LockCode, code: AccessCode): boolean {
+  if (found.name === codeName(code)) return true;
+  return (
+    found.validFrom !== null &&
+    found.validTo !== null &&
+    sameWindow({ validFrom: found.validFrom, validTo: found.validTo }, code)
+  );
+}
+
+type Outcome =
+  | {
+      kind: 'done';
+      lockCodeId: string | null;
+      lockPasscode: string | null;
+      op: 'add' | 'change' | 'remove' | 'adopt';
+    }
+  | { kind: 'replanned' };
+
+/**
+ * Brings one code row to its target on the lock. The job carries only the code id: it always
+ * acts on the row's *current* target, so a re-planned code is never pushed with stale data,
+ * and running it twice is harmless.
+ */
+export async function runLockJob(ctx: EngineContext, job: Job): Promise<void> {
+  const codeId = String(job.payload.codeId ?? '');
+  const code = await ctx.store.getAccessCode(codeId);
+  if (!code || code.state === 'active' || code.state === 'revoked' || code.state === 'failed') return;
+  const property = await ctx.store.getProperty(code.propertyId);
+  if (property && !property.enabled) return;
+
+  let outcome: Outcome;
+  try {
+    outcome = code.state === 'pending_revoke' ? await removeFromLock(ctx, code) : await putOnLock(ctx, code);
+  } catch (error) {
+    const final = !isRetryable(error) || job.attempts >= ctx.retry.maxAttempts;
+    await ctx.store.updateAccessCode(
+      code.id,
+      {
+        attempts: code.attempts + 1,
+        lastError: describeError(error),
+        ...(final ? { state: 'failed' as const } : {}),
+      },
+      { expectedRevision: code.revision },
+    );
+    if (final)
+      ctx.emit({ type: 'lock.failed', codeId: code.id, lockId: code.lockId, error: describeError(error) });
+    throw error;
+  }
+  if (outcome.kind === 'replanned') return;
+
+  const now = ctx.clock.now();
+  const finalState = code.state === 'pending_revoke' ? ('revoked' as const) : ('active' as const);
+  const applied = await ctx.store.updateAccessCode(
+    code.id,
+    {
+      state: finalState,
+      lockCodeId: outcome.lockCodeId,
+      lockPasscode: outcome.lockPasscode,
+      attempts: code.attempts + 1,
+      lastError: null,
+      updatedAt: now,
+    },
+    { expectedRevision: code.revision },
+  );
+  if (!applied) {
+    // The target moved while we talked to the lock: record what the lock now holds and go again.
+    await ctx.store.updateAccessCode(code.id, {
+      lockCodeId: outcome.lockCodeId,
+      lockPasscode: outcome.lockPasscode,
+    });
+    await ctx.store.enqueueJobs(
+      [
+        {
+          kind: JOB_KINDS.lock,
+          propertyId: code.propertyId,
+          payload: { codeId: code.id },
+          dedupeKey: lockJobKey(code.id),
+        },
+      ],
+      now,
+    );
+  }
+  ctx.emit({ type: 'lock.done', op: outcome.op, codeId: code.id, lockId: code.lockId });
+  // The PMS learns about it only now that the lock accepted it (or let it go).
+  await ctx.store.enqueueJobs(
+    [
+      {
+        kind: JOB_KINDS.writeBack,
+        propertyId: code.propertyId,
+        payload: {},
+        dedupeKey: writeBackJobKey(code.propertyId),
+      },
+    ],
+    now,
+  );
+}
+
+async function putOnLock(ctx: EngineContext, code: AccessCode): Promise<Outcome> {
+  const window = { validFrom: code.validFrom, validTo: code.validTo };
+  if (code.lockCodeId) {
+    ctx.emit({ type: 'lock.call', op: 'change', codeId: code.id, lockId: code.lockId });
+    const digitsChange = code.lockPasscode !== code.passcode;
+    await ctx.lock.changeCode({
+      lockId: code.lockId,
+      lockCodeId: code.lockCodeId,
+      ...window,
+      ...(digitsChange ? { passcode: code.passcode } : {}),
+    });
+    return { kind: 'done', lockCodeId: code.lockCodeId, lockPasscode: code.passcode, op: 'change' };
+  }
+  try {
+    ctx.emit({ type: 'lock.call', op: 'add', codeId: code.id, lockId: code.lockId });
+    const { lockCodeId } = await ctx.lock.addCode({
+      lockId: code.lockId,
+      passcode: code.passcode,
+      name: codeName(code),
+      ...window,
+    });
+    return { kind: 'done', lockCodeId, lockPasscode: code.passcode, op: 'add' };
+  } catch (error) {
+    if (!(error instanceof DuplicateCodeError)) throw error;
+    return resolveDuplicate(ctx, code);
+  }
+}
+
+/**
+ * The lock already holds these digits. If that code is ours (our tag, or exactly our window)
+ * — typically an add whose response was lost — adopt it. Otherwise the digits belong to
+ * someone else: move the booking to its next passcode and re-plan; never widen another
+ * guest's code.
+ */
+async function resolveDuplicate(ctx: EngineContext, code: AccessCode): Promise<Outcome> {
+  ctx.emit({ type: 'lock.call', op: 'find', codeId: code.id, lockId: code.lockId });
+  const found = await ctx.lock.findCode({ lockId: code.lockId, passcode: code.passcode });
+  if (found && isOurs(found, code)) {
+    const window = { validFrom: code.validFrom, validTo: code.validTo };
+    const sameTarget =
+      found.validFrom &&
+      found.validTo &&
+      sameWindow({ validFrom: found.validFrom, validTo: found.validTo }, window);
+    if (!sameTarget) {
+      ctx.emit({ type: 'lock.call', op: 'change', codeId: code.id, lockId: code.lockId });
+      await ctx.lock.changeCode({ lockId: code.lockId, lockCodeId: found.lockCodeId, ...window });
+    }
+    return { kind: 'done', lockCodeId: found.lockCodeId, lockPasscode: code.passcode, op: 'adopt' };
+  }
+  ctx.emit({ type: 'lock.duplicate', codeId: code.id, lockId: code.lockId, bookingId: code.bookingId });
+  const booking = await ctx.store.getBooking(code.propertyId, code.bookingId);
+  const next = Math.max(booking?.passcodeAttempt ?? 0, code.attempt + 1);
+  await ctx.store.updateBookingState(
+    code.propertyId,
+    code.bookingId,
+    { passcodeAttempt: next },
+    ctx.clock.now(),
+  );
+  await planAndPersist(ctx, code.propertyId);
+  return { kind: 'replanned' };
+}
+
+async function removeFromLock(ctx: EngineContext, code: AccessCode): Promise<Outcome> {
+  let lockCodeId = code.lockCodeId;
+  if (!lockCodeId && code.attempts > 0) {
+    // An add was tried and its outcome is unknown: the code may be on the lock untracked.
+    ctx.emit({ type: 'lock.call', op: 'find', codeId: code.id, lockId: code.lockId });
+    const found = await ctx.lock.findCode({ lockId: code.lockId, passcode: code.passcode });
+    if (found && isOurs(found, code)) lockCodeId = found.lockCodeId;
+  }
+  if (lockCodeId) {
+    ctx.emit({ type: 'lock.call', op: 'remove', codeId: code.id, lockId: code.lockId });
+    await ctx.lock.removeCode({ lockId: code.lockId, lockCodeId });
+  }
+  return { kind: 'done', lockCodeId: null, lockPasscode: null, op: 'remove' };
+}

@@ -1,0 +1,159 @@
+import type { Property, Unit, UnitMapping } from '../domain/schemas.js';
+import { PermanentError, ValidationError } from '../errors/errors.js';
+import type { BookingPage, Interval, PmsProvider } from '../ports/pms.js';
+import type { Job, QuarantineEntry } from '../ports/store.js';
+import type { EngineContext } from './context.js';
+import { planAndPersist, requireProperty } from './plan-and-persist.js';
+
+export interface SyncResult {
+  propertyId: string;
+  skipped: boolean;
+  bookings: number;
+  quarantined: number;
+  operations: number;
+}
+
+const DAY = 86_400_000;
+
+export function defaultSyncWindow(now: Date): Interval {
+  return { start: new Date(now.getTime() - 7 * DAY), end: new Date(now.getTime() + 30 * DAY) };
+}
+
+function providerFor(ctx: EngineContext, property: Property): PmsProvider {
+  const provider = ctx.provider(property);
+  if (!provider)
+    throw new ValidationError(
+      'provider',
+      `no provider configured for property ${property.id} (${property.provider})`,
+    );
+  return provider;
+}
+
+/** Store one page: bookings upserted and bad records quarantined together, then a checkpoint. */
+async function storePage(
+  ctx: EngineContext,
+  property: Property,
+  source: string,
+  page: BookingPage,
+): Promise<void> {
+  const now = ctx.clock.now();
+  const foreign = page.bookings.find((b) => b.propertyId !== property.id);
+  if (foreign)
+    throw new PermanentError(
+      `provider returned booking ${foreign.bookingId} of property ${foreign.propertyId}`,
+    );
+  const quarantine: QuarantineEntry[] = page.quarantined.map((q) => ({
+    propertyId: property.id,
+    source,
+    recordId: q.recordId,
+    reason: q.reason,
+    raw: safeJson(q.raw),
+    at: now,
+  }));
+  await ctx.store.transaction(async (tx) => {
+    if (page.bookings.length) await tx.upsertBookings(page.bookings, now);
+    if (quarantine.length) await tx.appendQuarantine(quarantine);
+  });
+  ctx.emit({
+    type: 'sync.page',
+    propertyId: property.id,
+    bookings: page.bookings.length,
+    quarantined: quarantine.length,
+  });
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value)?.slice(0, 100_000) ?? 'undefined';
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * Provider → store → plan → durable lock jobs. Each page is stored as it arrives (a crash
+ * mid-sync keeps what was read), and planning runs only after a complete, successful read:
+ * a failed fetch plans nothing, so a partial view never revokes codes.
+ */
+export async function syncProperty(
+  ctx: EngineContext,
+  propertyId: string,
+  options: { window?: Interval } = {},
+): Promise<SyncResult> {
+  const property = await requireProperty(ctx.store, propertyId);
+  if (!property.enabled) {
+    ctx.emit({ type: 'property.skipped', propertyId, reason: 'property is disabled' });
+    return { propertyId, skipped: true, bookings: 0, quarantined: 0, operations: 0 };
+  }
+  const provider = providerFor(ctx, property);
+  const window = options.window ?? defaultSyncWindow(ctx.clock.now());
+  let bookings = 0;
+  let quarantined = 0;
+  for await (const page of provider.fetchBookings({ window })) {
+    await storePage(ctx, property, provider.kind, page);
+    bookings += page.bookings.length;
+    quarantined += page.quarantined.length;
+  }
+  await ctx.store.setCheckpoint(
+    `sync:${propertyId}`,
+    JSON.stringify({
+      at: ctx.clock.now().toISOString(),
+      start: window.start.toISOString(),
+      end: window.end.toISOString(),
+      bookings,
+    }),
+  );
+  ctx.emit({ type: 'sync.done', propertyId, bookings, quarantined });
+  const p = await planAndPersist(ctx, propertyId);
+  return {
+    propertyId,
+    skipped: false,
+    bookings,
+    quarantined,
+    operations: p.operations.filter((o) => o.kind !== 'noop').length,
+  };
+}
+
+/** Webhook follow-up: re-fetch the named bookings, store them, plan. */
+export async function runSyncBookingsJob(ctx: EngineContext, job: Job): Promise<void> {
+  const property = await requireProperty(ctx.store, job.propertyId);
+  if (!property.enabled) return;
+  const provider = providerFor(ctx, property);
+  const ids = Array.isArray(job.payload.bookingIds) ? job.payload.bookingIds.map(String) : [];
+  if (ids.length && provider.fetchBookingsByIds) {
+    await storePage(ctx, property, provider.kind, await provider.fetchBookingsByIds(ids));
+  } else {
+    for await (const page of provider.fetchBookings({ window: defaultSyncWindow(ctx.clock.now()) })) {
+      await storePage(ctx, property, provider.kind, page);
+    }
+  }
+  await planAndPersist(ctx, property.id);
+}
+
+/** Provider units → units and unit mappings. Lock assignments are the operator's and are kept. */
+export async function syncUnits(ctx: EngineContext, propertyId: string): Promise<number> {
+  const property = await requireProperty(ctx.store, propertyId);
+  const provider = providerFor(ctx, property);
+  if (!provider.listUnits) throw new ValidationError('provider', `${provider.kind} cannot list units`);
+  const sources = await provider.listUnits();
+  const units = new Map<string, Unit>();
+  const mappings: UnitMapping[] = [];
+  for (const s of sources) {
+    units.set(`${s.roomId}\u0000${s.unitName}`, { propertyId, roomId: s.roomId, unitName: s.unitName });
+    mappings.push({
+      propertyId,
+      resourceId: s.resourceId,
+      resourceName: s.resourceName,
+      roomId: s.roomId,
+      unitName: s.unitName,
+      primary: true,
+    });
+  }
+  await ctx.store.transaction(async (tx) => {
+    await tx.replaceUnits(propertyId, [...units.values()]);
+    await tx.replaceUnitMappings(propertyId, mappings);
+  });
+  ctx.emit({ type: 'units.synced', propertyId, units: units.size });
+  if (property.enabled) await planAndPersist(ctx, propertyId);
+  return units.size;
+}

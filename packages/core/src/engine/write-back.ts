@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import type { AccessCode, BookingRecord } from '../domain/schemas.js';
+import { describeError, isTransient, TransientError } from '../errors/errors.js';
+import { maskPasscode } from '../logging/redact.js';
+import type { WriteBackItem } from '../ports/pms.js';
+import type { Job, WriteBackLog } from '../ports/store.js';
+import type { EngineContext } from './context.js';
+import { requireProperty } from './plan-and-persist.js';
+
+/** Fingerprint of what the PMS shows (passcode + window), so the same state is written once. */
+export function writeBackKey(passcode: string, validFrom: Date, validTo: Date): string {
+  return createHash('sha256')
+    .update(`${passcode}|${validFrom.toISOString()}|${validTo.toISOString()}`)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+type Desired =
+  | { action: 'upsert'; key: string; passcode: string; validFrom: Date; validTo: Date }
+  | { action: 'delete' }
+  | { action: 'wait' }
+  | { action: 'none' };
+
+/**
+ * What the PMS should show for a booking: its passcode and window once every lock that can
+ * take it accepted it; nothing once it has no code left (delete what we wrote); and no
+ * change while a lock operation is still on its way.
+ */
+export function desiredWriteBack(booking: BookingRecord, codes: AccessCode[]): Desired {
+  const live = codes.filter(
+    (c) => c.state !== 'revoked' && c.state !== 'pending_revoke' && c.state !== 'failed',
+  );
+  if (live.length === 0) return booking.writeBackKey ? { action: 'delete' } : { action: 'none' };
+  if (live.some((c) => c.state !== 'active')) return { action: 'wait' };
+  const first = live[0]!;
+  if (
+    live.some(
+      (c) =>
+        c.passcode !== first.passcode ||
+        c.validFrom.getTime() !== first.validFrom.getTime() ||
+        c.validTo.getTime() !== first.validTo.getTime(),
+    )
+  ) {
+    return { action: 'wait' };
+  }
+  const key = writeBackKey(first.passcode, first.validFrom, first.validTo);
+  if (key === booking.writeBackKey) return { action: 'none' };
+  return {
+    action: 'upsert',
+    key,
+    passcode: first.passcode,
+    validFrom: first.validFrom,
+    validTo: first.validTo,
+  };
+}
+
+/**
+ * One write-back job per property: every booking whose PMS view is behind the locks is
+ * written in one batched provider call — an upsert at most once per (booking, passcode,
+ * window) state, a delete when its codes are gone. Providers that cannot write back are
+ * reported once and skipped; there is no provider-specific branch here.
+ */
+export async function runWriteBackJob(ctx: EngineContext, job: Job): Promise<void> {
+  const property = await requireProperty(ctx.store, job.propertyId);
+  if (!property.enabled) return;
+  const provider = ctx.provider(property);
+  if (!provider?.writeBack || !provider.capabilities.writeBack) {
+    const kind = provider?.kind ?? property.provider;
+    if (!ctx.warnedNoWriteBack.has(property.id)) {
+      ctx.warnedNoWriteBack.add(property.id);
+      ctx.logger.info('provider cannot write back passcodes; skipping write-back', {
+        propertyId: property.id,
+        provider: kind,
+      });
+      ctx.emit({ type: 'writeback.unsupported', propertyId: property.id, provider: kind });
+    }
+    return;
+  }
+
+  const codes = await ctx.store.listAccessCodes({ propertyId: property.id });
+  const byBooking = new Map<string, AccessCode[]>();
+  for (const c of codes) byBooking.set(c.bookingId, [...(byBooking.get(c.bookingId) ?? []), c]);
+  const bookings = (await ctx.store.listBookings(property.id)).filter(
+    (b) => byBooking.has(b.bookingId) || b.writeBackKey,
+  );
+
+  const items: Array<{ item: WriteBackItem; key: string | null }> = [];
+  for (const booking of bookings) {
+    const want = desiredWriteBack(booking, byBooking.get(booking.bookingId) ?? []);
+    if (want.action === 'none' || want.action === 'wait') continue;
+    const base = {
+      propertyId: property.id,
+      bookingId: booking.bookingId,
+      resourceId: booking.resourceId,
+      roomId: booking.roomId,
+      unitName: booking.unitName,
+      externalIds: booking.externalIds,
+      ref: booking.writeBackRef,
+    };
+    items.push(
+      want.action === 'upsert'
+        ? {
+            item: {
+              ...base,
+              action: 'upsert',
+              passcode: want.passcode,
+              validFrom: want.validFrom,
+              validTo: want.validTo,
+            },
+            key: want.key,
+          }
+        : { item: { ...base, action: 'delete', passcode: null, validFrom: null, validTo: null }, key: null },
+    );
+  }
+  if (items.length === 0) return;
+
+  const results = await provider.writeBack(items.map((i) => i.item));
+  const byId = new Map(results.map((r) => [r.bookingId, r]));
+  const now = ctx.clock.now();
+  const logs: WriteBackLog[] = [];
+  let retry: TransientError | undefined;
+  for (const { item, key } of items) {
+    const result = byId.get(item.bookingId) ?? {
+      bookingId: item.bookingId,
+      ok: false as const,
+      error: new TransientError('provider returned no result for this booking'),
+    };
+    const detail =
+      item.action === 'upsert'
+        ? `PIN ${maskPasscode(item.passcode ?? '')} valid ${item.validFrom?.toISOString()} -> ${item.validTo?.toISOString()}`
+        : 'delete';
+    if (result.ok) {
+      await ctx.store.updateBookingState(
+        property.id,
+        item.bookingId,
+        {
+          writeBackKey: key,
+          writeBackRef: item.action === 'delete' ? null : (result.ref ?? item.ref),
+          writeBackError: null,
+        },
+        now,
+      );
+      logs.push({
+        propertyId: property.id,
+        bookingId: item.bookingId,
+        action: item.action,
+        at: now,
+        ok: true,
+        detail,
+        ref: result.ref,
+        error: null,
+      });
+      ctx.emit({
+        type: 'writeback.done',
+        propertyId: property.id,
+        bookingId: item.bookingId,
+        action: item.action,
+      });
+    } else {
+      const reason = describeError(result.error);
+      await ctx.store.updateBookingState(property.id, item.bookingId, { writeBackError: reason }, now);
+      logs.push({
+        propertyId: property.id,
+        bookingId: item.bookingId,
+        action: item.action,
+        at: now,
+        ok: false,
+        detail,
+        ref: null,
+        error: reason,
+      });
+      ctx.emit({
+        type: 'writeback.failed',
+        propertyId: property.id,
+        bookingId: item.bookingId,
+        action: item.action,
+        error: reason,
+      });
+      if (isTransient(result.error) && !retry) retry = result.error;
+    }
+  }
+  await ctx.store.appendWriteBackLogs(logs);
+  // Succeeded items are recorded; throwing makes the job retry only what is still behind.
+  if (retry) throw retry;
+}
