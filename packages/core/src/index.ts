@@ -6,3 +6,4 @@ export * from './passcode/index.js';
 export * from './planner/index.js';
 export * from './ports/index.js';
 export * from './time/index.js';
+export * from './webhooks/index.js';

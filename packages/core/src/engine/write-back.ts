@@ -22,14 +22,13 @@ type Desired =
   | { action: 'none' };
 
 /**
- * What the PMS should show for a booking: its passcode and window once every lock that can
- * take it accepted it; nothing once it has no code left (delete what we wrote); and no
- * change while a lock operation is still on its way.
+ * What the PMS should show for a booking: its passcode and window once every lock it needs
+ * accepted it; nothing once it has no code left (delete what we wrote); and no change while
+ * a lock operation is on its way or has failed — a guest must never be sent a PIN that a
+ * door of theirs does not know (the failure is in `status` for an operator instead).
  */
 export function desiredWriteBack(booking: BookingRecord, codes: AccessCode[]): Desired {
-  const live = codes.filter(
-    (c) => c.state !== 'revoked' && c.state !== 'pending_revoke' && c.state !== 'failed',
-  );
+  const live = codes.filter((c) => c.state !== 'revoked' && c.state !== 'pending_revoke');
   if (live.length === 0) return booking.writeBackKey ? { action: 'delete' } : { action: 'none' };
   if (live.some((c) => c.state !== 'active')) return { action: 'wait' };
   const first = live[0]!;

@@ -1,3 +1,4 @@
+export * from './engine-suite.js';
 export * from './fixtures.js';
 export * from './lock-conformance.js';
 export * from './memory-lock.js';

@@ -1,0 +1,333 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LockAssignment, UnitMapping } from '../domain/schemas.js';
+import { createEngine, type Engine } from '../engine/engine.js';
+import type { EngineEvent } from '../engine/events.js';
+import { DuplicateCodeError, PermanentError, TransientError } from '../errors/errors.js';
+import { derivePasscode } from '../passcode/policy.js';
+import { ManualClock } from '../ports/clock.js';
+import type { Store } from '../ports/store.js';
+import { makeProperty } from './fixtures.js';
+import { MemoryLock } from './memory-lock.js';
+import { MemoryPms } from './memory-pms.js';
+
+export interface EngineSuiteOptions {
+  /** A fresh, empty store per test. */
+  create: () => Promise<Store>;
+  destroy?: (store: Store) => Promise<void>;
+}
+
+const SECRET = 'engine-suite-secret';
+const NOW = '2026-04-20T08:00:00Z';
+
+const mappings: UnitMapping[] = [
+  {
+    propertyId: 'P1',
+    resourceId: 'res-101',
+    resourceName: 'Room 101',
+    roomId: 'R1',
+    unitName: '101',
+    primary: true,
+  },
+  {
+    propertyId: 'P1',
+    resourceId: 'res-102',
+    resourceName: 'Room 102',
+    roomId: 'R1',
+    unitName: '102',
+    primary: true,
+  },
+];
+const assignments: LockAssignment[] = [
+  { propertyId: 'P1', lockId: 'L101', scope: 'unit', roomId: 'R1', unitName: '101' },
+  { propertyId: 'P1', lockId: 'L102', scope: 'unit', roomId: 'R1', unitName: '102' },
+  { propertyId: 'P1', lockId: 'ENTRANCE', scope: 'property' },
+];
+
+const booking = (id: string, over: Record<string, unknown> = {}) => ({
+  propertyId: 'P1',
+  bookingId: id,
+  resourceId: 'res-101',
+  guestName: `Guest ${id}`,
+  arrivalDate: '2026-04-25',
+  departureDate: '2026-04-27',
+  status: 'confirmed' as const,
+  externalIds: { reservationId: id },
+  ...over,
+});
+
+/**
+ * The engine's behaviour end to end with in-memory PMS and lock, over any `Store`: the legacy
+ * app's cases (new booking, date change, room change, cancellation, write-back only after lock
+ * success, passcode never overwritten) plus retries, duplicates and idempotency.
+ */
+export function describeEngineConformance(name: string, options: EngineSuiteOptions): void {
+  describe(`Engine: ${name}`, () => {
+    let store: Store;
+    let pms: MemoryPms;
+    let lock: MemoryLock;
+    let clock: ManualClock;
+    let engine: Engine;
+    let events: EngineEvent[];
+
+    const run = async () => {
+      await engine.syncProperty('P1');
+      return engine.dispatch();
+    };
+    const code = async (bookingId: string, lockId: string) =>
+      (await store.listAccessCodes({ propertyId: 'P1', bookingId, includeRevoked: true })).find(
+        (c) => c.lockId === lockId,
+      );
+
+    beforeEach(async () => {
+      store = await options.create();
+      clock = new ManualClock(NOW);
+      pms = new MemoryPms('P1', { timezone: 'Europe/Prague' });
+      lock = new MemoryLock();
+      events = [];
+      await store.upsertProperty(makeProperty({ id: 'P1', timezone: 'Europe/Prague' }));
+      await store.replaceUnitMappings('P1', mappings);
+      await store.replaceLockAssignments('P1', assignments);
+      engine = createEngine({
+        store,
+        lock,
+        providers: () => pms,
+        passcode: { secret: SECRET },
+        clock,
+        random: () => 0.5,
+        onEvent: (e) => events.push(e),
+      });
+    });
+    afterEach(async () => {
+      await store.close();
+      await options.destroy?.(store);
+    });
+
+    it('a new booking gets a code on every assigned lock, then the PMS gets it', async () => {
+      pms.setBookings([booking('B1')]);
+      await run();
+      const room = lock.codesOn('L101');
+      const door = lock.codesOn('ENTRANCE');
+      expect(room).toHaveLength(1);
+      expect(door).toHaveLength(1);
+      expect(room[0]!.passcode).toBe(door[0]!.passcode);
+      expect(room[0]!.passcode).toMatch(/^\d{6}$/);
+      expect(room[0]!.validFrom?.toISOString()).toBe('2026-04-25T13:00:00.000Z');
+      expect(room[0]!.validTo?.toISOString()).toBe('2026-04-27T09:00:00.000Z');
+      expect(lock.codesOn('L102')).toHaveLength(0);
+      const written = pms.writtenFor('B1');
+      expect(written).toMatchObject({ passcode: room[0]!.passcode });
+      expect(written?.validFrom.toISOString()).toBe('2026-04-25T13:00:00.000Z');
+      expect(await code('B1', 'L101')).toMatchObject({ state: 'active', lockCodeId: room[0]!.lockCodeId });
+      expect((await store.getBooking('P1', 'B1'))?.writeBackRef).toBe(written?.ref);
+    });
+
+    it('a re-sync with no change makes no lock call and no PMS write', async () => {
+      pms.setBookings([booking('B1'), booking('B2', { resourceId: 'res-102' })]);
+      await run();
+      const calls = lock.callCount();
+      const writes = pms.writeCount();
+      await run();
+      await run();
+      expect(lock.callCount()).toBe(calls);
+      expect(pms.writeCount()).toBe(writes);
+      expect(writes).toBe(2);
+    });
+
+    it('a date change reschedules the codes and keeps the passcode', async () => {
+      pms.setBookings([booking('B1')]);
+      await run();
+      const before = lock.codesOn('L101')[0]!;
+      pms.updateBooking('B1', { departureDate: '2026-04-29' });
+      await run();
+      const after = lock.codesOn('L101');
+      expect(after).toHaveLength(1);
+      expect(after[0]).toMatchObject({ lockCodeId: before.lockCodeId, passcode: before.passcode });
+      expect(after[0]!.validTo?.toISOString()).toBe('2026-04-29T09:00:00.000Z');
+      expect(lock.calls.filter((c) => c.op === 'change')).toHaveLength(2); // room + entrance
+      expect(lock.calls.filter((c) => c.op === 'add')).toHaveLength(2);
+      expect(pms.writtenFor('B1')?.validTo.toISOString()).toBe('2026-04-29T09:00:00.000Z');
+      expect(pms.writtenFor('B1')?.passcode).toBe(before.passcode);
+    });
+
+    it('a room change revokes the old room code and creates the new one; the entrance code stays', async () => {
+      pms.setBookings([booking('B1')]);
+      await run();
+      const old = lock.codesOn('L101')[0]!;
+      const entrance = lock.codesOn('ENTRANCE')[0]!;
+      pms.updateBooking('B1', { resourceId: 'res-102' });
+      await run();
+      expect(lock.codesOn('L101')).toHaveLength(0);
+      expect(lock.codesOn('L102')).toHaveLength(1);
+      expect(lock.codesOn('L102')[0]!.passcode).toBe(old.passcode);
+      expect(lock.codesOn('ENTRANCE')).toEqual([entrance]);
+      expect(await code('B1', 'L101')).toMatchObject({ state: 'revoked', lockCodeId: null });
+      expect(pms.writtenFor('B1')?.passcode).toBe(old.passcode);
+    });
+
+    it('a cancellation revokes every code and deletes the write-back', async () => {
+      pms.setBookings([booking('B1')]);
+      await run();
+      expect(pms.writtenFor('B1')).toBeDefined();
+      pms.updateBooking('B1', { status: 'cancelled' });
+      await run();
+      expect(lock.codesOn('L101')).toHaveLength(0);
+      expect(lock.codesOn('ENTRANCE')).toHaveLength(0);
+      expect(pms.writtenFor('B1')).toBeUndefined();
+      expect((await store.getBooking('P1', 'B1'))?.writeBackKey).toBeNull();
+    });
+
+    it('a lock failure never writes back; the failure is visible with its reason', async () => {
+      pms.setBookings([booking('B1')]);
+      lock.failNext('add', new PermanentError('lock does not exist (-1003)', { code: -1003 }));
+      await run();
+      expect(pms.writeCount()).toBe(0);
+      const status = await engine.status('P1');
+      expect(status.failures).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ bookingId: 'B1', reason: expect.stringContaining('-1003') }),
+        ]),
+      );
+      expect(status.codes.failed).toBe(1);
+      expect(status.jobs.dead).toBe(1);
+    });
+
+    it('retries a transient lock error with backoff, then succeeds and writes back', async () => {
+      pms.setBookings([booking('B1', { resourceId: null, roomId: 'R1', unitName: '102' })]);
+      lock.failNext('add', new TransientError('gateway busy (-3003)', { code: -3003 }));
+      await run();
+      expect(pms.writeCount()).toBe(0);
+      const [queued] = await store.listJobs({ status: 'queued' });
+      expect(queued?.lastError).toContain('-3003');
+      // Base 2 s, attempt 1, equal jitter at 0.5 → 1.5 s.
+      expect(queued!.runAfter.getTime() - clock.now().getTime()).toBe(1500);
+      clock.advance(1500);
+      await engine.dispatch();
+      expect(lock.codesOn('L102')).toHaveLength(1);
+      expect(pms.writeCount()).toBe(1);
+    });
+
+    it('honours retryAfter, capped', async () => {
+      pms.setBookings([booking('B1')]);
+      lock.failNext('add', new TransientError('quota', { retryAfterMs: 3 * 3_600_000 }));
+      await run();
+      const [queued] = await store.listJobs({ status: 'queued' });
+      expect(queued!.runAfter.getTime() - clock.now().getTime()).toBe(5 * 60_000);
+    });
+
+    it('a lost add response is adopted on retry (duplicate digits, our tag) and written back once', async () => {
+      pms.setBookings([booking('B1')]);
+      lock.loseNextResponse('add');
+      await run();
+      clock.advance(60_000);
+      await engine.dispatch();
+      expect(lock.codesOn('L101')).toHaveLength(1);
+      expect(lock.codesOn('ENTRANCE')).toHaveLength(1);
+      expect(events.some((e) => e.type === 'lock.done' && e.op === 'adopt')).toBe(true);
+      expect(pms.writeCount()).toBe(1);
+      expect(pms.writtenFor('B1')?.passcode).toBe(lock.codesOn('L101')[0]!.passcode);
+    });
+
+    it('digits already on the lock for someone else move the booking to new digits, never widen the other code', async () => {
+      pms.setBookings([booking('B1')]);
+      // The digits the booking would get first, taken on the entrance by a keypad code.
+      const first = derivePasscode({ length: 6, secret: SECRET }, 'P1', 'B1', 0);
+      const foreign = {
+        passcode: first,
+        name: 'keypad guest',
+        validFrom: new Date('2026-01-01T00:00:00Z'),
+        validTo: new Date('2026-12-01T00:00:00Z'),
+      };
+      const foreignId = lock.putDirectly('ENTRANCE', foreign);
+      await run();
+      const entrance = lock.codesOn('ENTRANCE');
+      expect(entrance).toHaveLength(2);
+      expect(entrance.find((c) => c.lockCodeId === foreignId)).toMatchObject(foreign);
+      const ours = entrance.find((c) => c.lockCodeId !== foreignId)!;
+      expect(ours.passcode).not.toBe(foreign.passcode);
+      expect(lock.codesOn('L101')[0]!.passcode).toBe(ours.passcode);
+      expect(pms.writtenFor('B1')?.passcode).toBe(ours.passcode);
+      expect(events.some((e) => e.type === 'lock.duplicate')).toBe(true);
+    });
+
+    it('updating a booking never overwrites its passcode with anything else', async () => {
+      pms.setBookings([booking('B1')]);
+      await run();
+      const passcode = lock.codesOn('L101')[0]!.passcode;
+      pms.updateBooking('B1', {
+        guestName: 'Renamed',
+        arrivalDate: '2026-04-24',
+        referenceNumber: '2026-04-24',
+      });
+      await run();
+      for (const c of await store.listAccessCodes({ propertyId: 'P1', bookingId: 'B1' }))
+        expect(c.passcode).toBe(passcode);
+      expect(lock.codesOn('L101')[0]!.passcode).toBe(passcode);
+      expect(pms.writtenFor('B1')?.passcode).toBe(passcode);
+    });
+
+    it('a disabled property is skipped entirely', async () => {
+      await store.upsertProperty(makeProperty({ id: 'P1', timezone: 'Europe/Prague', enabled: false }));
+      pms.setBookings([booking('B1')]);
+      const result = await engine.syncProperty('P1');
+      await engine.dispatch();
+      expect(result.skipped).toBe(true);
+      expect(pms.fetchCalls).toBe(0);
+      expect(lock.callCount()).toBe(0);
+    });
+
+    it('reissue gives new digits after check-in and writes them back', async () => {
+      pms.setBookings([booking('B1')]);
+      await run();
+      const before = lock.codesOn('L101')[0]!;
+      clock.set('2026-04-26T10:00:00Z');
+      await engine.reissue('P1', 'B1');
+      await engine.dispatch();
+      const after = lock.codesOn('L101');
+      expect(after).toHaveLength(1);
+      expect(after[0]!.lockCodeId).toBe(before.lockCodeId);
+      expect(after[0]!.passcode).not.toBe(before.passcode);
+      expect(lock.codesOn('ENTRANCE')[0]!.passcode).toBe(after[0]!.passcode);
+      expect(pms.writtenFor('B1')?.passcode).toBe(after[0]!.passcode);
+    });
+
+    it('removes ended codes from the lock after the grace period', async () => {
+      pms.setBookings([booking('B1')]);
+      await run();
+      clock.set('2026-04-27T12:00:00Z');
+      await run();
+      expect(lock.codesOn('L101')).toHaveLength(1);
+      clock.set('2026-04-28T09:30:00Z');
+      await run();
+      expect(lock.codesOn('L101')).toHaveLength(0);
+      expect(lock.codesOn('ENTRANCE')).toHaveLength(0);
+    });
+
+    it('records unmapped bookings with a reason and gives them no code', async () => {
+      pms.setBookings([booking('B1', { resourceId: 'res-999' })]);
+      await run();
+      expect(lock.callCount()).toBe(0);
+      expect((await store.getBooking('P1', 'B1'))?.issue).toMatch(/unmapped unit: PMS resource res-999/);
+      expect((await engine.status('P1')).bookingIssues).toHaveLength(1);
+    });
+
+    it('two bookings on the same door at the same time never share digits', async () => {
+      pms.setBookings(
+        Array.from({ length: 30 }, (_, i) => booking(`B${i}`, { resourceId: i % 2 ? 'res-101' : 'res-102' })),
+      );
+      await run();
+      const digits = lock.codesOn('ENTRANCE').map((c) => c.passcode);
+      expect(digits).toHaveLength(30);
+      expect(new Set(digits).size).toBe(30);
+    });
+
+    it('a duplicate from the lock on change is surfaced, not swallowed', async () => {
+      pms.setBookings([booking('B1')]);
+      await run();
+      lock.failNext('change', new DuplicateCodeError('digits taken'));
+      pms.updateBooking('B1', { departureDate: '2026-04-28' });
+      await run();
+      const status = await engine.status('P1');
+      expect(status.failures.some((f) => f.reason.includes('digits taken'))).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import type { Property } from '../domain/schemas.js';
+import { JOB_KINDS, planJobKey } from '../engine/context.js';
+import type { EngineEventHandler } from '../engine/events.js';
+import { AuthError, describeError, ValidationError } from '../errors/errors.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import { type Logger, silentLogger } from '../ports/logger.js';
+import type { PmsProvider, WebhookEvent } from '../ports/pms.js';
+import type { NewJob, Store } from '../ports/store.js';
+
+export interface IncomingWebhook {
+  propertyId: string;
+  method: string;
+  query: Record<string, string | undefined>;
+  headers: Record<string, string | undefined>;
+  /** Raw body exactly as received. */
+  body: string | Uint8Array;
+}
+
+export interface WebhookResponse {
+  status: number;
+  body: { ok: boolean; message: string; jobs?: number };
+}
+
+export interface WebhookHandlerOptions {
+  store: Store;
+  providers: (property: Property) => PmsProvider | undefined;
+  clock?: Clock;
+  logger?: Logger;
+  onEvent?: EngineEventHandler;
+  /** Larger bodies get 413 (default 1 MiB). */
+  maxBodyBytes?: number;
+}
+
+const DEFAULT_MAX_BODY = 1024 * 1024;
+
+/**
+ * A framework-agnostic webhook endpoint: `(request) → { status, body }`. It authenticates
+ * through the provider's parser, logs the raw payload, turns events into de-duplicated jobs
+ * and answers 202 at once — it never calls the PMS or a lock inline, so it answers well
+ * within the PMS's timeout and a replay enqueues nothing new while the first is waiting.
+ */
+export function createWebhookHandler(
+  options: WebhookHandlerOptions,
+): (request: IncomingWebhook) => Promise<WebhookResponse> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+
+  return async (request) => {
+    const now = clock.now();
+    const size = typeof request.body === 'string' ? Buffer.byteLength(request.body) : request.body.byteLength;
+    const respond = (status: number, message: string, jobs?: number): WebhookResponse => {
+      options.onEvent?.({ type: 'webhook', propertyId: request.propertyId, status, events: [] });
+      return { status, body: { ok: status < 300, message, ...(jobs === undefined ? {} : { jobs }) } };
+    };
+    if (request.method.toUpperCase() !== 'POST') return respond(405, 'use POST');
+    if (size > maxBody) {
+      logger.warn('webhook body too large', { propertyId: request.propertyId, bytes: size });
+      return respond(413, `body larger than ${maxBody} bytes`);
+    }
+    const property = await options.store.getProperty(request.propertyId);
+    const provider = property && options.providers(property);
+    if (!property || !provider?.parseWebhook)
+      return respond(404, `no webhook endpoint for property ${request.propertyId}`);
+
+    const body = typeof request.body === 'string' ? request.body : Buffer.from(request.body).toString('utf8');
+    const log = (status: number, events: string[], error: string | null) =>
+      options.store.appendWebhookLog({
+        propertyId: property.id,
+        provider: provider.kind,
+        receivedAt: now,
+        status,
+        payload: body,
+        events,
+        error,
+      });
+
+    let events: WebhookEvent[];
+    try {
+      events = provider.parseWebhook({
+        propertyId: property.id,
+        method: request.method,
+        query: request.query,
+        headers: request.headers,
+        body,
+      });
+    } catch (error) {
+      const status = error instanceof AuthError ? 401 : error instanceof ValidationError ? 400 : 500;
+      // An unauthenticated body is not logged: it could be anything from anyone.
+      if (status !== 401) await log(status, [], describeError(error));
+      logger.warn('webhook rejected', { propertyId: property.id, status, error: describeError(error) });
+      return respond(status, status === 401 ? 'unauthorized' : describeError(error));
+    }
+
+    const jobs: NewJob[] = [];
+    for (const event of events) {
+      if (event.type === 'bookings.changed' && event.bookingIds.length) {
+        const ids = [...new Set(event.bookingIds)].sort();
+        const digest = createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 24);
+        jobs.push({
+          kind: JOB_KINDS.syncBookings,
+          propertyId: property.id,
+          payload: { bookingIds: ids },
+          dedupeKey: `sync.bookings:${property.id}:${digest}`,
+        });
+      } else if (event.type === 'units.changed') {
+        jobs.push({
+          kind: JOB_KINDS.syncUnits,
+          propertyId: property.id,
+          payload: {},
+          dedupeKey: `sync.units:${property.id}`,
+        });
+      } else if (event.type === 'bookings.pushed') {
+        // Pushed bookings cannot be re-fetched: store them now (local, fast), plan in a job.
+        await options.store.transaction(async (tx) => {
+          if (event.bookings.length) await tx.upsertBookings(event.bookings, now);
+          if (event.quarantined.length) {
+            await tx.appendQuarantine(
+              event.quarantined.map((q) => ({
+                propertyId: property.id,
+                source: provider.kind,
+                recordId: q.recordId,
+                reason: q.reason,
+                raw: JSON.stringify(q.raw),
+                at: now,
+              })),
+            );
+          }
+        });
+        jobs.push({
+          kind: JOB_KINDS.plan,
+          propertyId: property.id,
+          payload: {},
+          dedupeKey: planJobKey(property.id),
+        });
+      }
+    }
+    if (jobs.length) await options.store.enqueueJobs(jobs, now);
+    const names = events.map((e) => (e.type === 'ignored' ? `ignored:${e.name}` : e.type));
+    await log(202, names, null);
+    options.onEvent?.({ type: 'webhook', propertyId: property.id, status: 202, events: names });
+    return { status: 202, body: { ok: true, message: 'accepted', jobs: jobs.length } };
+  };
+}

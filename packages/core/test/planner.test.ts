@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import type { AccessCode, BookingRecord } from '../src/domain/schemas.js';
+import { derivePasscode } from '../src/passcode/policy.js';
+import { applyPlan } from '../src/planner/apply.js';
+import { plan } from '../src/planner/plan.js';
+import type { PlanInput } from '../src/planner/types.js';
+import { DEFAULT_BOOKING_STATE, makeAccessCode, makeBooking, makeProperty } from '../src/testing/index.js';
+
+const policy = { length: 6, secret: 'planner-example-secret' };
+const record = (over: Parameters<typeof makeBooking>[0] = {}): BookingRecord => ({
+  ...makeBooking(over),
+  ...DEFAULT_BOOKING_STATE(new Date(0)),
+});
+const input = (over: Partial<PlanInput> = {}): PlanInput => ({
+  property: makeProperty({ timezone: 'UTC' }),
+  bookings: [record()],
+  mappings: [],
+  assignments: [
+    { propertyId: 'P1', lockId: 'L1', scope: 'unit', roomId: 'R1', unitName: '101' },
+    { propertyId: 'P1', lockId: 'L2', scope: 'unit', roomId: 'R1', unitName: '102' },
+  ],
+  codes: [],
+  foreignCodes: [],
+  policy,
+  now: new Date('2026-04-20T00:00:00Z'),
+  ...over,
+});
+
+describe('planner examples', () => {
+  it('explains bookings that get no code', () => {
+    const p = plan(
+      input({
+        bookings: [
+          record({ bookingId: 'A', roomId: null, unitName: null, resourceId: null }),
+          record({ bookingId: 'B', roomId: 'R9', unitName: '999' }),
+          record({ bookingId: 'C', status: 'unknown' }),
+        ],
+      }),
+    );
+    expect(p.desired).toEqual([]);
+    expect(p.skipped).toEqual([
+      { bookingId: 'A', reason: 'no unit assigned in the PMS' },
+      { bookingId: 'B', reason: 'no lock assigned to unit R9/999' },
+      { bookingId: 'C', reason: 'status unknown: not confirmed' },
+    ]);
+  });
+
+  it('avoids digits another property already uses on a shared lock', () => {
+    const taken = derivePasscode(policy, 'P1', 'B1', 0);
+    const p = plan(
+      input({
+        foreignCodes: [makeAccessCode({ propertyId: 'P2', bookingId: 'X', lockId: 'L1', passcode: taken })],
+      }),
+    );
+    expect(p.desired).toHaveLength(1);
+    expect(p.desired[0]!.passcode).not.toBe(taken);
+    expect(p.desired[0]!.attempt).toBe(1);
+  });
+
+  it('after check-in keeps the digits; a collision on a new lock is reported, not resolved by changing the PIN', () => {
+    const first = plan(input());
+    const codes: AccessCode[] = applyPlan([], first, new Date()).map((c) => ({
+      ...c,
+      state: 'active',
+      lockCodeId: '1',
+      lockPasscode: c.passcode,
+    }));
+    const passcode = codes[0]!.passcode;
+    const during = new Date('2026-05-02T10:00:00Z');
+    const foreign = makeAccessCode({ propertyId: 'P2', bookingId: 'X', lockId: 'L2', passcode });
+    const p = plan(
+      input({ bookings: [record({ unitName: '102' })], codes, foreignCodes: [foreign], now: during }),
+    );
+    expect(p.operations.filter((o) => o.kind !== 'noop')).toEqual([
+      { kind: 'revoke', codeId: 'P1:B1:L1', bookingId: 'B1', lockId: 'L1', reason: 'unassigned' },
+    ]);
+    expect(p.skipped[0]!.reason).toMatch(/after check-in; reissue needed/);
+  });
+
+  it('before check-in a collision on the new lock gives the booking new digits everywhere', () => {
+    const assignments: PlanInput['assignments'] = [
+      { propertyId: 'P1', lockId: 'L1', scope: 'unit', roomId: 'R1', unitName: '101' },
+      { propertyId: 'P1', lockId: 'L2', scope: 'unit', roomId: 'R1', unitName: '102' },
+      { propertyId: 'P1', lockId: 'DOOR', scope: 'property' },
+    ];
+    const first = plan(input({ assignments }));
+    const codes = applyPlan([], first, new Date()).map((c) => ({ ...c, state: 'active' as const }));
+    const old = codes[0]!.passcode;
+    const foreign = makeAccessCode({ propertyId: 'P2', bookingId: 'X', lockId: 'L2', passcode: old });
+    const p = plan(
+      input({ assignments, bookings: [record({ unitName: '102' })], codes, foreignCodes: [foreign] }),
+    );
+    const kinds = p.operations.map((o) => o.kind).sort();
+    expect(kinds).toEqual(['move', 'reschedule']);
+    for (const d of p.desired) expect(d.passcode).not.toBe(old);
+  });
+
+  it('revokes codes of bookings that disappeared from the store', () => {
+    const p = plan(input({ bookings: [], codes: [makeAccessCode({ lockId: 'L1', state: 'active' })] }));
+    expect(p.operations).toEqual([
+      { kind: 'revoke', codeId: 'P1:B1:L1', bookingId: 'B1', lockId: 'L1', reason: 'booking_missing' },
+    ]);
+  });
+
+  it('a failed code is not retried until its target changes', () => {
+    const first = plan(input());
+    const codes = applyPlan([], first, new Date()).map((c) => ({
+      ...c,
+      state: 'failed' as const,
+      lastError: 'x',
+    }));
+    expect(plan(input({ codes })).operations.map((o) => o.kind)).toEqual(['noop']);
+    const moved = plan(input({ codes, bookings: [record({ departureDate: '2026-05-04' })] }));
+    expect(moved.operations.map((o) => o.kind)).toEqual(['reschedule']);
+  });
+});
