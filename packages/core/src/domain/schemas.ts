@@ -13,7 +13,7 @@ const id = z.string().min(1, 'must not be empty');
 
 export const propertySchema = z.object({
   id,
-  /** Provider kind this property's bookings come from ('mews', 'beds24', …). */
+  /** Provider kind this property's bookings come from (the adapter's `kind`). */
   provider: z.string().min(1),
   timezone: ianaZone,
   checkInTime: localTime.default('15:00'),
@@ -48,7 +48,7 @@ export type Unit = z.output<typeof unitSchema>;
 
 export const unitMappingSchema = z.object({
   propertyId: id,
-  /** The provider's id for the unit (MEWS resource id, Beds24 `roomId:unitId`, …). */
+  /** The provider's id for the unit (a resource id, a room:unit pair…). */
   resourceId: id,
   resourceName: z.string().nullable().default(null),
   roomId: id,
@@ -70,7 +70,7 @@ export type BookingStatus = z.output<typeof bookingStatusSchema>;
 export const bookingSchema = z
   .object({
     propertyId: id,
-    /** Stable id across updates (MEWS: reservation / service order id). */
+    /** Stable id across updates (the PMS's reservation / service order id). */
     bookingId: id,
     /** Provider's unit id; resolved to (roomId, unitName) through unit mappings. */
     resourceId: z.string().nullable().default(null),
@@ -100,7 +100,7 @@ export interface BookingState {
   passcodeAttempt: number;
   /** Fingerprint of the last successful PMS write-back (passcode + window), or null. */
   writeBackKey: string | null;
-  /** Provider's id of what we wrote (MEWS token id, Beds24 info-item id, …). */
+  /** Provider's id of what we wrote (an access-token id, an info-item id…). */
   writeBackRef: string | null;
   writeBackError: string | null;
   /** Set when a booking is known but cannot get a code (unmapped unit, no lock, …). */

@@ -19,7 +19,7 @@ export interface BookingPage {
   quarantined: QuarantinedRecord[];
 }
 
-/** A provider unit (MEWS resource, Beds24 room unit…) and the (roomId, unitName) it becomes. */
+/** A provider unit (a PMS resource or room unit) and the (roomId, unitName) it becomes. */
 export interface UnitSource {
   resourceId: string;
   resourceName: string | null;

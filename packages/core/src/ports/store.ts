@@ -102,7 +102,7 @@ export interface AccessCodeQuery {
 
 /**
  * Everything the engine decides, durably. Implementations: the in-memory store in
- * `@brafa/core/testing` and `@brafa/store-kysely`. Both pass `describeStoreConformance`.
+ * `@brafa/core/testing` and the SQL store package; both pass `describeStoreConformance`.
  */
 export interface Store {
   // configuration

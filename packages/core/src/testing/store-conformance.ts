@@ -367,7 +367,7 @@ export function describeStoreConformance(name: string, options: StoreConformance
       it('appends and lists webhook, write-back and quarantine entries newest first', async () => {
         await store.appendWebhookLog({
           propertyId: 'P1',
-          provider: 'mews',
+          provider: 'acme-pms',
           receivedAt: T0,
           status: 202,
           payload: '{"a":1}',
@@ -376,7 +376,7 @@ export function describeStoreConformance(name: string, options: StoreConformance
         });
         await store.appendWebhookLog({
           propertyId: 'P1',
-          provider: 'mews',
+          provider: 'acme-pms',
           receivedAt: at(1),
           status: 401,
           payload: '{}',
@@ -417,7 +417,7 @@ export function describeStoreConformance(name: string, options: StoreConformance
         expect(await store.listWriteBackLogs({ propertyId: 'P1', limit: 1 })).toHaveLength(1);
 
         await store.appendQuarantine([
-          { propertyId: 'P1', source: 'mews', recordId: null, reason: 'Id: missing', raw: '{}', at: T0 },
+          { propertyId: 'P1', source: 'acme-pms', recordId: null, reason: 'Id: missing', raw: '{}', at: T0 },
         ]);
         expect((await store.listQuarantine({ propertyId: 'P1' }))[0]).toMatchObject({
           reason: 'Id: missing',
