@@ -1,0 +1,91 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDatabase,
+  SqliteDialect,
+  SqliteDriver,
+  type SqliteStatement,
+} from 'kysely';
+
+export interface SqliteTuning {
+  /** How long a writer waits for another process's write lock before SQLITE_BUSY (default 5000). */
+  busyTimeoutMs?: number;
+  /** Prepared statements kept per connection, keyed by SQL text (default 256). */
+  statementCacheSize?: number;
+}
+
+/**
+ * Kysely's SQLite dialect, tuned for a durable job queue:
+ * - WAL (readers never block the writer; a crash loses nothing committed), a busy timeout,
+ *   foreign keys on;
+ * - every transaction starts with `BEGIN IMMEDIATE`: it takes the single write lock up
+ *   front, so a read-then-write transaction can never fail half-way with SQLITE_BUSY
+ *   because another process wrote in between (SQLite's single-writer model, made explicit);
+ * - prepared statements are cached by SQL text instead of being re-compiled per call.
+ */
+export function createSqliteDialect(
+  database: BetterSqlite3.Database,
+  tuning: SqliteTuning = {},
+): SqliteDialect {
+  applyPragmas(database, tuning);
+  return new ImmediateSqliteDialect({
+    database: cachingDatabase(database, tuning.statementCacheSize ?? 256),
+  });
+}
+
+export function applyPragmas(database: BetterSqlite3.Database, tuning: SqliteTuning = {}): void {
+  // In-memory databases answer 'memory' and stay that way; that is fine.
+  if (!database.memory) database.pragma('journal_mode = WAL');
+  database.pragma(`busy_timeout = ${Math.max(0, Math.trunc(tuning.busyTimeoutMs ?? 5000))}`);
+  database.pragma('foreign_keys = ON');
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+/** A `SqliteDatabase` whose `prepare` reuses compiled statements (LRU by SQL text). */
+function cachingDatabase(database: BetterSqlite3.Database, size: number): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => {
+      cache.clear();
+      database.close();
+    },
+    prepare: (sql: string): SqliteStatement => {
+      const hit = cache.get(sql);
+      if (hit) {
+        // Re-insert to mark as most recently used.
+        cache.delete(sql);
+        cache.set(sql, hit);
+        return hit;
+      }
+      const statement = database.prepare(sql) as unknown as SqliteStatement;
+      if (size > 0) {
+        cache.set(sql, statement);
+        if (cache.size > size) {
+          const oldest = cache.keys().next().value;
+          if (oldest !== undefined) cache.delete(oldest);
+        }
+      }
+      return statement;
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import type { AccessCode, AccessCodeQuery } from '@brafa/core';
+import { accessCodePatchToRow, accessCodeToRow, rowToAccessCode } from './codec.js';
+import { chunk, lastByKey, type StoreContext } from './context.js';
+
+export async function getAccessCode(ctx: StoreContext, id: string): Promise<AccessCode | undefined> {
+  const row = await ctx.db.selectFrom('access_codes').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && rowToAccessCode(row);
+}
+
+export async function listAccessCodes(ctx: StoreContext, query: AccessCodeQuery): Promise<AccessCode[]> {
+  const { propertyId, bookingId, lockIds, includeRevoked } = query;
+  if (lockIds && lockIds.length === 0) return [];
+  const rows = await ctx.db
+    .selectFrom('access_codes')
+    .selectAll()
+    .$if(propertyId !== undefined, (q) => q.where('property_id', '=', propertyId!))
+    .$if(bookingId !== undefined, (q) => q.where('booking_id', '=', bookingId!))
+    .$if(lockIds !== undefined, (q) => q.where('lock_id', 'in', lockIds!))
+    .$if(!includeRevoked, (q) => q.where('state', '<>', 'revoked'))
+    .orderBy('id')
+    .execute();
+  return rows.map(rowToAccessCode);
+}
+
+/** Insert or replace whole rows by id, in one transaction. */
+export async function saveAccessCodes(ctx: StoreContext, codes: AccessCode[]): Promise<void> {
+  const rows = lastByKey(codes, (c) => c.id).map(accessCodeToRow);
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!).length;
+  await ctx.atomic(async (db) => {
+    for (const part of chunk(rows, columns, ctx.maxParameters)) {
+      await db
+        .insertInto('access_codes')
+        .values(part)
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            property_id: eb.ref('excluded.property_id'),
+            booking_id: eb.ref('excluded.booking_id'),
+            lock_id: eb.ref('excluded.lock_id'),
+            passcode: eb.ref('excluded.passcode'),
+            attempt: eb.ref('excluded.attempt'),
+            valid_from: eb.ref('excluded.valid_from'),
+            valid_to: eb.ref('excluded.valid_to'),
+            lock_code_id: eb.ref('excluded.lock_code_id'),
+            lock_passcode: eb.ref('excluded.lock_passcode'),
+            state: eb.ref('excluded.state'),
+            revision: eb.ref('excluded.revision'),
+            attempts: eb.ref('excluded.attempts'),
+            last_error: eb.ref('excluded.last_error'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
+  });
+}
+
+/**
+ * Patch one row; with `expectedRevision` the revision check and the write are one UPDATE,
+ * so a lock call finishing after a re-plan can never overwrite the newer target.
+ */
+export async function updateAccessCode(
+  ctx: StoreContext,
+  id: string,
+  patch: Partial<Omit<AccessCode, 'id'>>,
+  options: { expectedRevision?: number } = {},
+): Promise<boolean> {
+  const { expectedRevision } = options;
+  const set = accessCodePatchToRow(patch);
+  if (Object.keys(set).length === 0) {
+    // Nothing to write: answer whether the patch *would* have applied.
+    const row = await ctx.db
+      .selectFrom('access_codes')
+      .select('id')
+      .where('id', '=', id)
+      .$if(expectedRevision !== undefined, (q) => q.where('revision', '=', expectedRevision!))
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+  const result = await ctx.db
+    .updateTable('access_codes')
+    .set(set)
+    .where('id', '=', id)
+    .$if(expectedRevision !== undefined, (q) => q.where('revision', '=', expectedRevision!))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

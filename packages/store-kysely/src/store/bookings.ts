@@ -1,0 +1,114 @@
+import type { Booking, BookingRecord, BookingState } from '@brafa/core';
+import type { Insertable, Updateable } from 'kysely';
+import type { BookingsTable } from '../schema/database.js';
+import { ms, rowToBooking } from './codec.js';
+import { chunk, lastByKey, type StoreContext } from './context.js';
+
+function bookingToRow(b: Booking, now: Date): Insertable<BookingsTable> {
+  return {
+    property_id: b.propertyId,
+    booking_id: b.bookingId,
+    resource_id: b.resourceId,
+    room_id: b.roomId,
+    unit_name: b.unitName,
+    guest_name: b.guestName,
+    arrival_date: b.arrivalDate,
+    departure_date: b.departureDate,
+    check_in_at: b.checkInAt ? ms(b.checkInAt) : null,
+    check_out_at: b.checkOutAt ? ms(b.checkOutAt) : null,
+    status: b.status,
+    reference_number: b.referenceNumber,
+    external_ids: JSON.stringify(b.externalIds),
+    created_at: ms(now),
+    updated_at: ms(now),
+  };
+}
+
+/**
+ * Insert or update by (propertyId, bookingId), chunked below the bind-parameter limit, all
+ * in one transaction (10,000 bookings = one commit, one fsync). On conflict only the PMS
+ * columns are overwritten, so the engine's BookingState (passcode attempt, write-back) stays.
+ */
+export async function upsertBookings(ctx: StoreContext, bookings: Booking[], now: Date): Promise<void> {
+  const rows = lastByKey(bookings, (b) => `${b.propertyId}\u0000${b.bookingId}`).map((b) =>
+    bookingToRow(b, now),
+  );
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!).length;
+  await ctx.atomic(async (db) => {
+    for (const part of chunk(rows, columns, ctx.maxParameters)) {
+      await db
+        .insertInto('bookings')
+        .values(part)
+        .onConflict((oc) =>
+          oc.columns(['property_id', 'booking_id']).doUpdateSet((eb) => ({
+            resource_id: eb.ref('excluded.resource_id'),
+            room_id: eb.ref('excluded.room_id'),
+            unit_name: eb.ref('excluded.unit_name'),
+            guest_name: eb.ref('excluded.guest_name'),
+            arrival_date: eb.ref('excluded.arrival_date'),
+            departure_date: eb.ref('excluded.departure_date'),
+            check_in_at: eb.ref('excluded.check_in_at'),
+            check_out_at: eb.ref('excluded.check_out_at'),
+            status: eb.ref('excluded.status'),
+            reference_number: eb.ref('excluded.reference_number'),
+            external_ids: eb.ref('excluded.external_ids'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
+  });
+}
+
+export async function getBooking(
+  ctx: StoreContext,
+  propertyId: string,
+  bookingId: string,
+): Promise<BookingRecord | undefined> {
+  const row = await ctx.db
+    .selectFrom('bookings')
+    .selectAll()
+    .where('property_id', '=', propertyId)
+    .where('booking_id', '=', bookingId)
+    .executeTakeFirst();
+  return row && rowToBooking(row);
+}
+
+export async function listBookings(
+  ctx: StoreContext,
+  propertyId: string,
+  options: { departingOnOrAfter?: string } = {},
+): Promise<BookingRecord[]> {
+  const { departingOnOrAfter } = options;
+  const rows = await ctx.db
+    .selectFrom('bookings')
+    .selectAll()
+    .where('property_id', '=', propertyId)
+    // ISO dates compare correctly as text.
+    .$if(departingOnOrAfter !== undefined, (q) => q.where('departure_date', '>=', departingOnOrAfter!))
+    .orderBy('booking_id')
+    .execute();
+  return rows.map(rowToBooking);
+}
+
+export async function updateBookingState(
+  ctx: StoreContext,
+  propertyId: string,
+  bookingId: string,
+  patch: Partial<Omit<BookingState, 'updatedAt'>>,
+  now: Date,
+): Promise<void> {
+  const set: Updateable<BookingsTable> = { updated_at: ms(now) };
+  if (patch.passcodeAttempt !== undefined) set.passcode_attempt = patch.passcodeAttempt;
+  if (patch.writeBackKey !== undefined) set.write_back_key = patch.writeBackKey;
+  if (patch.writeBackRef !== undefined) set.write_back_ref = patch.writeBackRef;
+  if (patch.writeBackError !== undefined) set.write_back_error = patch.writeBackError;
+  if (patch.issue !== undefined) set.issue = patch.issue;
+  await ctx.db
+    .updateTable('bookings')
+    .set(set)
+    .where('property_id', '=', propertyId)
+    .where('booking_id', '=', bookingId)
+    .execute();
+}

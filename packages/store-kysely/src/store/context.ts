@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { SqlDialect } from '../dialect/detect.js';
+import type { BrafaDatabase } from '../schema/database.js';
+
+/** What every store operation needs: where to run, which SQL to speak, how big a statement may get. */
+export interface StoreContext {
+  db: Kysely<BrafaDatabase>;
+  dialect: SqlDialect;
+  /** Bind parameters allowed in one statement (multi-row inserts are chunked below it). */
+  maxParameters: number;
+  /**
+   * Runs `fn` in one transaction: the current one when already inside a transaction (so a
+   * batch joins the caller's unit of work), a new one otherwise (so a batch is all or nothing).
+   */
+  atomic<T>(fn: (db: Kysely<BrafaDatabase>) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Split rows so that no statement binds more than `maxParameters` values. SQLite compiled
+ * with the default SQLITE_MAX_VARIABLE_NUMBER accepts 32,766; PostgreSQL's wire protocol 65,535.
+ */
+export function chunk<T>(rows: readonly T[], columnsPerRow: number, maxParameters: number): T[][] {
+  const size = Math.max(1, Math.floor(maxParameters / Math.max(1, columnsPerRow)));
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+/** Later entries win, as with sequential upserts; a statement must not touch a row twice on PostgreSQL. */
+export function lastByKey<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) {
+    const k = key(item);
+    byKey.delete(k);
+    byKey.set(k, item);
+  }
+  return [...byKey.values()];
+}
