@@ -205,6 +205,9 @@ export class FakeSciener {
       http.post(`${this.baseUrl}/oauth2/token`, async ({ request }) => {
         const fields = Object.fromEntries(new URLSearchParams(await request.text()));
         this.record('POST', 'oauth2/token', request, fields);
+        const fault = this.takeFault('oauth2/token');
+        if (fault?.errcode !== undefined) return this.fail(fault.errcode, fault.errmsg);
+        if (fault?.raw) return new HttpResponse(fault.raw.body, { status: fault.raw.status });
         return this.oauthToken(fields);
       }),
       http.all(`${this.baseUrl}/v3/*`, async ({ request }) => {
@@ -279,8 +282,7 @@ export class FakeSciener {
     let response: Response;
     try {
       if (this.gate) await this.gate.promise;
-      const faultIndex = this.faults.findIndex((x) => x.path === path);
-      fault = faultIndex >= 0 ? this.faults.splice(faultIndex, 1)[0] : undefined;
+      fault = this.takeFault(path);
       if (fault?.errcode !== undefined) response = this.fail(fault.errcode, fault.errmsg);
       else if (fault?.raw) response = new HttpResponse(fault.raw.body, { status: fault.raw.status });
       else response = this.route(request.method, path, f);
@@ -295,6 +297,11 @@ export class FakeSciener {
       });
     }
     return response;
+  }
+
+  private takeFault(path: string): Fault | undefined {
+    const index = this.faults.findIndex((x) => x.path === path);
+    return index >= 0 ? this.faults.splice(index, 1)[0] : undefined;
   }
 
   private enter(lockKey: string): void {

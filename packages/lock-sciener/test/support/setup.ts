@@ -23,7 +23,10 @@ export interface Rig {
 export type RigOverrides = Partial<Omit<ScienerLockOptions, 'client'>>;
 
 /** A fresh fake with locks 101 and 102, and an adapter logged in with the app account. */
-export function createRig(server: ReturnType<typeof setupServer>, overrides: RigOverrides = {}): Rig {
+export function createRig(
+  server: ReturnType<typeof setupServer>,
+  overrides: RigOverrides | ((fake: FakeSciener, clock: ManualClock) => RigOverrides) = {},
+): Rig {
   const clock = new ManualClock('2026-05-01T08:00:00Z');
   const fake = new FakeSciener({ clock });
   fake.addLock(101);
@@ -40,7 +43,7 @@ export function createRig(server: ReturnType<typeof setupServer>, overrides: Rig
     sleep: async (ms) => {
       sleeps.push(ms);
     },
-    ...overrides,
+    ...(typeof overrides === 'function' ? overrides(fake, clock) : overrides),
   } as ScienerLockOptions);
   return { clock, fake, lock, sleeps };
 }
