@@ -1,7 +1,12 @@
 import { ManualClock } from '@brafa/core';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { ScienerLock, type ScienerLockOptions } from '../../src/index.js';
+import {
+  type ScienerClientOptions,
+  ScienerLock,
+  type ScienerLockOptions,
+  type ScienerLockSettings,
+} from '../../src/index.js';
 import { FakeSciener } from './fake-sciener.js';
 
 /** One msw server per test file; every test installs the handlers of its own fresh fake. */
@@ -20,7 +25,7 @@ export interface Rig {
   sleeps: number[];
 }
 
-export type RigOverrides = Partial<Omit<ScienerLockOptions, 'client'>>;
+export type RigOverrides = Partial<ScienerClientOptions & ScienerLockSettings>;
 
 /** A fresh fake with locks 101 and 102, and an adapter logged in with the app account. */
 export function createRig(
