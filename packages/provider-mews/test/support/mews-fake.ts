@@ -443,7 +443,7 @@ export class MewsFake {
     const updates = (body.ResourceAccessTokenUpdates as Json[] | undefined) ?? [];
     const out = updates.map((u) => {
       const token = this.tokens.get(u.ResourceAccessTokenId as string);
-      if (!token || !token.IsActive) throw bad('Invalid ResourceAccessTokenId.');
+      if (!token?.IsActive) throw bad('Invalid ResourceAccessTokenId.');
       const value = (field: string) => (u[field] as { Value: string } | null | undefined)?.Value;
       token.Value = value('Value') ?? token.Value;
       token.ValidityStartUtc = value('ValidityStartUtc') ?? token.ValidityStartUtc;
