@@ -63,7 +63,9 @@ describe('Beds24Client: bookings', () => {
 
   it('stops with a permanent error on an unexpected envelope', async () => {
     const { fake, client } = setup();
-    server.use(http.get(`${fake.baseUrl}/bookings`, () => HttpResponse.json({ success: true, data: 'nope' })));
+    server.use(
+      http.get(`${fake.baseUrl}/bookings`, () => HttpResponse.json({ success: true, data: 'nope' })),
+    );
     await expect(all(client.getBookings({}))).rejects.toThrow(/unexpected response \(data/);
   });
 });
@@ -76,7 +78,9 @@ describe('Beds24Client: tokens', () => {
     const tokens = new Set(fake.requestsTo('GET', '/bookings').map((r) => r.headers.get('token')));
     expect(tokens.size).toBe(1);
     expect([...tokens][0]).toMatch(/^access-1-/);
-    expect(fake.requestsTo('GET', '/authentication/token')[0]!.headers.get('refreshToken')).toBe(fake.refreshToken);
+    expect(fake.requestsTo('GET', '/authentication/token')[0]!.headers.get('refreshToken')).toBe(
+      fake.refreshToken,
+    );
   });
 
   it('reuses the token for its lifetime and refreshes before it expires', async () => {
@@ -102,7 +106,11 @@ describe('Beds24Client: tokens', () => {
     const clock = new ManualClock();
     const fake = new FakeBeds24({ now: () => clock.now() });
     server.use(...fake.handlers());
-    const client = new Beds24Client({ refreshToken: 'wrong-refresh-token-xyz', baseUrl: fake.baseUrl, clock });
+    const client = new Beds24Client({
+      refreshToken: 'wrong-refresh-token-xyz',
+      baseUrl: fake.baseUrl,
+      clock,
+    });
     const error = await all(client.getBookings({})).catch((e: Error) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect((error as Error).message).toMatch(/Invalid refresh token/);
@@ -113,7 +121,10 @@ describe('Beds24Client: tokens', () => {
     const { fake, client } = setup();
     server.use(
       http.get(`${fake.baseUrl}/bookings`, () =>
-        HttpResponse.json({ success: false, type: 'error', code: 401, error: 'Token is missing or invalid' }, { status: 401 }),
+        HttpResponse.json(
+          { success: false, type: 'error', code: 401, error: 'Token is missing or invalid' },
+          { status: 401 },
+        ),
       ),
     );
     await expect(all(client.getBookings({}))).rejects.toBeInstanceOf(AuthError);
@@ -178,9 +189,9 @@ describe('Beds24Client: credits and errors', () => {
     const { fake, client } = setup();
     fake.seed([booking(1)]);
     fake.fail('POST', '/bookings', 502);
-    await expect(client.postBookings([{ id: 1, infoItems: [{ code: 'X', text: 'y' }] }])).rejects.toBeInstanceOf(
-      TransientError,
-    );
+    await expect(
+      client.postBookings([{ id: 1, infoItems: [{ code: 'X', text: 'y' }] }]),
+    ).rejects.toBeInstanceOf(TransientError);
     expect(fake.requestsTo('POST', '/bookings')).toHaveLength(1);
   });
 
@@ -191,8 +202,13 @@ describe('Beds24Client: credits and errors', () => {
     });
     const error = await all(client.getBookings({})).catch((e: Error) => e);
     expect(error).toBeInstanceOf(PermanentError);
-    expect(error).toMatchObject({ code: 400, message: 'Beds24 GET /bookings failed with HTTP 400: Invalid arrivalTo' });
-    fake.fail('GET', '/bookings', 200, { body: { success: false, type: 'error', code: 400, error: 'Bad filter' } });
+    expect(error).toMatchObject({
+      code: 400,
+      message: 'Beds24 GET /bookings failed with HTTP 400: Invalid arrivalTo',
+    });
+    fake.fail('GET', '/bookings', 200, {
+      body: { success: false, type: 'error', code: 400, error: 'Bad filter' },
+    });
     await expect(all(client.getBookings({}))).rejects.toThrow(/Bad filter/);
   });
 

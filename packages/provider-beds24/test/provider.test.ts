@@ -48,14 +48,21 @@ describe('Beds24 provider: fetching', () => {
 
   it('maps every Beds24 status', () => {
     expect(
-      ['confirmed', 'new', 'request', 'cancelled', 'black', 'inquiry', 'surprise'].map((s) => mapStatus(s, false)),
+      ['confirmed', 'new', 'request', 'cancelled', 'black', 'inquiry', 'surprise'].map((s) =>
+        mapStatus(s, false),
+      ),
     ).toEqual(['confirmed', 'confirmed', 'unknown', 'cancelled', 'cancelled', 'unknown', 'unknown']);
     expect(mapStatus('request', true)).toBe('confirmed');
   });
 
   it('includes cancelled bookings, asking for every status with info items', async () => {
     const { provider, fake } = harness(server, {
-      seed: [booking(1), booking(2, { status: 'cancelled' }), booking(3, { status: 'black' }), booking(4, { status: 'inquiry' })],
+      seed: [
+        booking(1),
+        booking(2, { status: 'cancelled' }),
+        booking(3, { status: 'black' }),
+        booking(4, { status: 'inquiry' }),
+      ],
     });
     const { bookings } = await all(provider.fetchBookings({ window }));
     expect(Object.fromEntries(bookings.map((b) => [b.bookingId, b.status]))).toEqual({
@@ -65,7 +72,14 @@ describe('Beds24 provider: fetching', () => {
       4: 'unknown',
     });
     const q = fake.requestsTo('GET', '/bookings')[0]!.url.searchParams;
-    expect(q.getAll('status').sort()).toEqual(['black', 'cancelled', 'confirmed', 'inquiry', 'new', 'request']);
+    expect(q.getAll('status').sort()).toEqual([
+      'black',
+      'cancelled',
+      'confirmed',
+      'inquiry',
+      'new',
+      'request',
+    ]);
     expect(q.get('includeInfoItems')).toBe('true');
     expect(q.getAll('propertyId')).toEqual([String(BEDS24_PROPERTY)]);
   });
@@ -100,7 +114,9 @@ describe('Beds24 provider: fetching', () => {
   it('polls modifiedFrom a day before updatedSince', async () => {
     const { provider, fake } = harness(server, { seed: [booking(1)] });
     await all(provider.fetchBookings({ window, updatedSince: new Date('2026-05-10T12:00:00Z') }));
-    expect(fake.requestsTo('GET', '/bookings')[0]!.url.searchParams.get('modifiedFrom')).toBe('2026-05-09T12:00:00');
+    expect(fake.requestsTo('GET', '/bookings')[0]!.url.searchParams.get('modifiedFrom')).toBe(
+      '2026-05-09T12:00:00',
+    );
   });
 
   it('quarantines malformed bookings with a reason and keeps the rest', async () => {
@@ -111,7 +127,9 @@ describe('Beds24 provider: fetching', () => {
         booking(3, { arrival: '2026-06-05', departure: '2026-06-02' }),
       ],
     });
-    const { bookings, quarantined } = await all(provider.fetchBookings({ window: { ...window, start: new Date('2026-01-01') } }));
+    const { bookings, quarantined } = await all(
+      provider.fetchBookings({ window: { ...window, start: new Date('2026-01-01') } }),
+    );
     expect(bookings.map((b) => b.bookingId)).toEqual(['1']);
     expect(quarantined.map((q) => [q.recordId, q.reason])).toEqual([
       ['2', 'Beds24 booking arrival: expected YYYY-MM-DD'],
@@ -128,7 +146,10 @@ describe('Beds24 provider: fetching', () => {
     });
     expect(result).toMatchObject({
       ok: false,
-      quarantined: { recordId: '4', reason: `Beds24 booking propertyId: 999 is not the configured property ${BEDS24_PROPERTY}` },
+      quarantined: {
+        recordId: '4',
+        reason: `Beds24 booking propertyId: 999 is not the configured property ${BEDS24_PROPERTY}`,
+      },
     });
   });
 
@@ -141,7 +162,9 @@ describe('Beds24 provider: fetching', () => {
   });
 
   it('fetches bookings by id, cancelled included', async () => {
-    const { provider, fake } = harness(server, { seed: [booking(1), booking(2, { status: 'cancelled' }), booking(3)] });
+    const { provider, fake } = harness(server, {
+      seed: [booking(1), booking(2, { status: 'cancelled' }), booking(3)],
+    });
     const page = await provider.fetchBookingsByIds!(['2', '3', 'x']);
     expect(page.bookings.map((b) => [b.bookingId, b.status])).toEqual([
       ['2', 'cancelled'],
@@ -155,7 +178,14 @@ describe('Beds24 provider: fetching', () => {
     const { provider } = harness(server, {
       fake: {
         roomTypes: [
-          { id: 316001, name: 'Double', units: [{ id: 1, name: '101' }, { id: 2, name: '102' }] },
+          {
+            id: 316001,
+            name: 'Double',
+            units: [
+              { id: 1, name: '101' },
+              { id: 2, name: '102' },
+            ],
+          },
           { id: 316002, name: 'Suite', units: [{ id: 1, name: 'S1' }] },
         ],
       },
@@ -169,7 +199,12 @@ describe('Beds24 provider: fetching', () => {
 });
 
 describe('Beds24 provider: configuration', () => {
-  const base = { propertyId: 'P1', beds24PropertyId: 1, timezone: 'Europe/Prague', refreshToken: 'r-token-123' };
+  const base = {
+    propertyId: 'P1',
+    beds24PropertyId: 1,
+    timezone: 'Europe/Prague',
+    refreshToken: 'r-token-123',
+  };
 
   it('rejects bad settings naming the field', () => {
     expect(() => createBeds24Provider({ ...base, timezone: 'Mars/Base' })).toThrow(ValidationError);

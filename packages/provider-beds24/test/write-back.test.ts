@@ -35,7 +35,10 @@ describe('planInfoItems', () => {
       writes: [{ id: 7, code: 'K', text: '2' }],
       ref: 7,
     });
-    expect(planInfoItems(existing, 'K', { action: 'upsert', text: '1' }, null)).toEqual({ writes: [], ref: 7 });
+    expect(planInfoItems(existing, 'K', { action: 'upsert', text: '1' }, null)).toEqual({
+      writes: [],
+      ref: 7,
+    });
   });
 
   it('keeps the known (else oldest) item and deletes duplicates; delete removes all of ours only', () => {
@@ -44,9 +47,18 @@ describe('planInfoItems', () => {
       { id: 3, code: 'K', text: 'b' },
       { id: 5, code: 'OTHER', text: 'x' },
     ];
-    expect(planInfoItems(items, 'K', { action: 'upsert', text: 'b' }, null)).toEqual({ writes: [{ id: 9 }], ref: 3 });
-    expect(planInfoItems(items, 'K', { action: 'upsert', text: 'a' }, 9)).toEqual({ writes: [{ id: 3 }], ref: 9 });
-    expect(planInfoItems(items, 'K', { action: 'delete' }, null)).toEqual({ writes: [{ id: 3 }, { id: 9 }], ref: null });
+    expect(planInfoItems(items, 'K', { action: 'upsert', text: 'b' }, null)).toEqual({
+      writes: [{ id: 9 }],
+      ref: 3,
+    });
+    expect(planInfoItems(items, 'K', { action: 'upsert', text: 'a' }, 9)).toEqual({
+      writes: [{ id: 3 }],
+      ref: 9,
+    });
+    expect(planInfoItems(items, 'K', { action: 'delete' }, null)).toEqual({
+      writes: [{ id: 3 }, { id: 9 }],
+      ref: null,
+    });
   });
 });
 
@@ -95,7 +107,9 @@ describe('Beds24 write-back', () => {
       { ...oldest, text: '720461' },
       foreign, // other integrations' items are never touched
     ]);
-    const body = fake.requestsTo('POST', '/bookings')[0]!.body as Array<{ infoItems: Array<{ id?: number }> }>;
+    const body = fake.requestsTo('POST', '/bookings')[0]!.body as Array<{
+      infoItems: Array<{ id?: number }>;
+    }>;
     expect(body[0]!.infoItems.every((i) => typeof i.id === 'number')).toBe(true);
   });
 
@@ -168,7 +182,9 @@ describe('Beds24 write-back', () => {
       formatText: (i) => `${i.passcode} (valid from ${i.validFrom?.toISOString().slice(0, 10)})`,
     });
     await provider.writeBack!([item(1)]);
-    expect(fake.infoItems(1).map((i) => [i.code, i.text])).toEqual([['DOOR_CODE', '583920 (valid from 2026-06-01)']]);
+    expect(fake.infoItems(1).map((i) => [i.code, i.text])).toEqual([
+      ['DOOR_CODE', '583920 (valid from 2026-06-01)'],
+    ]);
   });
 
   it('keeps exactly one item holding the last passcode, whatever responses are lost (property)', async () => {
@@ -187,7 +203,10 @@ describe('Beds24 write-back', () => {
           const { provider, fake } = harness(server, { seed: [booking(1)] });
           let expected: string | null = null;
           for (const step of steps) {
-            const wb = item(1, step.action === 'delete' ? { action: 'delete', passcode: null } : { passcode: step.passcode });
+            const wb = item(
+              1,
+              step.action === 'delete' ? { action: 'delete', passcode: null } : { passcode: step.passcode },
+            );
             if (step.lost) fake.fail('POST', '/bookings', 503, { afterApply: true });
             const [result] = await provider.writeBack!([wb]);
             if (!result!.ok) await provider.writeBack!([wb]); // the engine's retry

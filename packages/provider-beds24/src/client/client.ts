@@ -15,8 +15,8 @@ import { mapFailure } from './errors.js';
 import { createLimiter } from './limiter.js';
 import { TokenCache } from './token.js';
 import {
-  type BookingWrite,
   type BookingsPage,
+  type BookingWrite,
   bookingsPageSchema,
   errorResponseSchema,
   type PostResponse,
@@ -154,7 +154,11 @@ export class Beds24Client {
     throw new PermanentError(`Beds24 ${operation}: unexpected response (${path}: ${issue?.message})`);
   }
 
-  private request(method: 'GET' | 'POST', path: string, init: { query?: Query; body?: unknown }): Promise<unknown> {
+  private request(
+    method: 'GET' | 'POST',
+    path: string,
+    init: { query?: Query; body?: unknown },
+  ): Promise<unknown> {
     return this.limit(() => this.attempt(method, path, init));
   }
 
@@ -276,7 +280,9 @@ export class Beds24Client {
       return { status: response.status, headers: response.headers, body: response._data };
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
-      throw new TransientError(`Beds24 ${operation}: network error (${this.redactor.text(reason)})`, { cause });
+      throw new TransientError(`Beds24 ${operation}: network error (${this.redactor.text(reason)})`, {
+        cause,
+      });
     }
   }
 }

@@ -56,7 +56,8 @@ export class CreditGate {
 
   record(reading: CreditReading): void {
     if (reading.remaining !== undefined) this.remaining = reading.remaining;
-    if (reading.resetsInMs !== undefined) this.resetAt = this.options.clock.now().getTime() + reading.resetsInMs;
+    if (reading.resetsInMs !== undefined)
+      this.resetAt = this.options.clock.now().getTime() + reading.resetsInMs;
   }
 
   /** After a 429 the window is spent, whatever the last header said. */

@@ -62,9 +62,12 @@ export function mapFailure(ctx: FailureContext): Error {
     });
   }
   if (looksLikeAuthFailure(ctx.status, message)) {
-    return new AuthError(`${prefix}${detail} (the refresh token may be revoked: generate a new invite code)`, {
-      code: ctx.status,
-    });
+    return new AuthError(
+      `${prefix}${detail} (the refresh token may be revoked: generate a new invite code)`,
+      {
+        code: ctx.status,
+      },
+    );
   }
   return new PermanentError(`${prefix}${detail}`, { code: ctx.status });
 }

@@ -47,7 +47,9 @@ function recordIdOf(raw: unknown): string | null {
   return typeof id === 'number' || typeof id === 'string' ? String(id) : null;
 }
 
-export type MapResult = { ok: true; booking: Booking; record: BookingRecord } | { ok: false; quarantined: QuarantinedRecord };
+export type MapResult =
+  | { ok: true; booking: Booking; record: BookingRecord }
+  | { ok: false; quarantined: QuarantinedRecord };
 
 /**
  * One Beds24 booking record → a core booking. The unit is `(roomId, unitId)` as strings
@@ -62,7 +64,9 @@ export function mapBooking(raw: unknown, ctx: MappingContext): MapResult {
   const parsed = bookingRecordSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return quarantine(`${(issue?.path ?? []).map(String).join('.') || 'record'}: ${issue?.message ?? 'invalid'}`);
+    return quarantine(
+      `${(issue?.path ?? []).map(String).join('.') || 'record'}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   const r = parsed.data;
   if (r.propertyId !== ctx.beds24PropertyId) {
@@ -85,7 +89,10 @@ export function mapBooking(raw: unknown, ctx: MappingContext): MapResult {
     roomId: String(r.roomId),
     unitName: unitId === null ? null : String(unitId),
     // Empty without the bookings-personal scope (beds24.md §2.4): no error, just no name.
-    guestName: [r.firstName, r.lastName].map((s) => s?.trim() ?? '').filter(Boolean).join(' '),
+    guestName: [r.firstName, r.lastName]
+      .map((s) => s?.trim() ?? '')
+      .filter(Boolean)
+      .join(' '),
     arrivalDate: r.arrival,
     departureDate: r.departure,
     status: mapStatus(r.status, ctx.requestIsConfirmed),
@@ -94,7 +101,9 @@ export function mapBooking(raw: unknown, ctx: MappingContext): MapResult {
   });
   if (!booking.success) {
     const issue = booking.error.issues[0];
-    return quarantine(`${(issue?.path ?? []).map(String).join('.') || 'record'}: ${issue?.message ?? 'invalid'}`);
+    return quarantine(
+      `${(issue?.path ?? []).map(String).join('.') || 'record'}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   return { ok: true, booking: booking.data, record: r };
 }

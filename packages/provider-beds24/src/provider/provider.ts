@@ -31,7 +31,8 @@ function validate(options: Beds24ProviderOptions): void {
   if (!Number.isSafeInteger(options.beds24PropertyId) || options.beds24PropertyId <= 0) {
     throw new ValidationError('beds24PropertyId', 'expected a positive integer');
   }
-  if (!localDateOf(new Date(0), options.timezone)) throw new ValidationError('timezone', 'not a valid IANA time zone');
+  if (!localDateOf(new Date(0), options.timezone))
+    throw new ValidationError('timezone', 'not a valid IANA time zone');
   if (!options.refreshToken) throw new ValidationError('refreshToken', 'must not be empty');
   const code = options.infoItemCode ?? DEFAULT_INFO_ITEM_CODE;
   if (!code.trim()) throw new ValidationError('infoItemCode', 'must not be empty');
@@ -44,7 +45,11 @@ function modifiedFrom(since: Date): string {
   return new Date(since.getTime() - MODIFIED_OVERLAP_MS).toISOString().slice(0, 19);
 }
 
-function toPage(page: BookingsPage, options: Beds24ProviderOptions, window?: { from: string; to: string }): BookingPage {
+function toPage(
+  page: BookingsPage,
+  options: Beds24ProviderOptions,
+  window?: { from: string; to: string },
+): BookingPage {
   const out: BookingPage = { bookings: [], quarantined: [] };
   for (const raw of page.data) {
     const mapped = mapBooking(raw, {
@@ -116,7 +121,8 @@ export function createBeds24Provider(options: Beds24ProviderOptions & { kind?: s
       const out: BookingPage = { bookings: [], quarantined: [] };
       const numeric = [...new Set(ids)].filter((id) => /^\d+$/.test(id)).map(Number);
       for (const id of ids) {
-        if (!/^\d+$/.test(id)) out.quarantined.push({ recordId: id, reason: 'not a Beds24 booking id', raw: id });
+        if (!/^\d+$/.test(id))
+          out.quarantined.push({ recordId: id, reason: 'not a Beds24 booking id', raw: id });
       }
       for (let i = 0; i < numeric.length; i += 50) {
         for await (const page of client.getBookings({ ...base, id: numeric.slice(i, i + 50) })) {

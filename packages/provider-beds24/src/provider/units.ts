@@ -13,7 +13,12 @@ const propertiesSchema = z.object({
             id: z.number().int(),
             name: z.string().nullable().optional(),
             units: z
-              .array(z.object({ id: z.number().int().positive().optional(), name: z.string().nullable().optional() }))
+              .array(
+                z.object({
+                  id: z.number().int().positive().optional(),
+                  name: z.string().nullable().optional(),
+                }),
+              )
               .optional(),
           }),
         )

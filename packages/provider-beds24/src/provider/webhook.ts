@@ -17,7 +17,8 @@ export function parseBeds24Webhook(
   request: WebhookRequest,
   expected: { secret: string; beds24PropertyId: number },
 ): WebhookEvent[] {
-  if (!secretsEqual(request.query.token ?? '', expected.secret)) throw new AuthError('invalid Beds24 webhook token');
+  if (!secretsEqual(request.query.token ?? '', expected.secret))
+    throw new AuthError('invalid Beds24 webhook token');
   const v1 = request.query.bookid;
   if (v1 !== undefined) {
     if (!/^\d+$/.test(v1)) throw new ValidationError('bookid', 'expected a numeric booking id');

@@ -7,8 +7,8 @@ import {
   type WriteBackItem,
   type WriteBackResult,
 } from '@brafa/core';
-import { BEDS24_STATUSES, type Beds24Client } from '../client/client.js';
 import { z } from 'zod';
+import { BEDS24_STATUSES, type Beds24Client } from '../client/client.js';
 import { type BookingWrite, type InfoItem, infoItemSchema, type PostResponse } from '../client/wire.js';
 import { type InfoItemPlan, planInfoItems } from './info-items.js';
 
@@ -75,7 +75,8 @@ function itemFailure(response: PostResponse[number] | undefined, item: WriteBack
   if (response.success !== false && errors.length === 0) return null;
   // Beds24 may echo the text we sent; the passcode must not reach an error message.
   const redactor = new Redactor([item.passcode]);
-  const detail = errors.map((e) => [e.field, e.message].filter(Boolean).join(': ')).join('; ') || 'success=false';
+  const detail =
+    errors.map((e) => [e.field, e.message].filter(Boolean).join(': ')).join('; ') || 'success=false';
   return new PermanentError(
     `Beds24 rejected the info-item write for booking ${item.bookingId}: ${redactor.text(detail)} (it may be partly applied; the next attempt re-reads first)`,
   );
@@ -86,7 +87,10 @@ function itemFailure(response: PostResponse[number] | undefined, item: WriteBack
  * or lost response fails the item (transient), and the engine's retry starts with a fresh
  * read, so an info item is modified by id instead of being added twice.
  */
-export async function writeBackInfoItems(items: WriteBackItem[], deps: WriteBackDeps): Promise<WriteBackResult[]> {
+export async function writeBackInfoItems(
+  items: WriteBackItem[],
+  deps: WriteBackDeps,
+): Promise<WriteBackResult[]> {
   const results = new Map<WriteBackItem, WriteBackResult>();
   // The last item for a booking wins; earlier ones share its result.
   const latest = new Map<number, WriteBackItem>();
@@ -134,9 +138,12 @@ export async function writeBackInfoItems(items: WriteBackItem[], deps: WriteBack
       }
       const known = item.ref && /^\d+$/.test(item.ref) ? Number(item.ref) : null;
       const want =
-        item.action === 'delete' ? ({ action: 'delete' } as const) : ({ action: 'upsert', text: deps.formatText(item) } as const);
+        item.action === 'delete'
+          ? ({ action: 'delete' } as const)
+          : ({ action: 'upsert', text: deps.formatText(item) } as const);
       const plan = planInfoItems(record.infoItems ?? [], deps.code, want, known);
-      if (plan.writes.length === 0) settle(item, { ok: true, ref: plan.ref === null ? null : String(plan.ref) });
+      if (plan.writes.length === 0)
+        settle(item, { ok: true, ref: plan.ref === null ? null : String(plan.ref) });
       else pending.push({ bookingId, item, plan });
     }
   }
@@ -163,7 +170,10 @@ export async function writeBackInfoItems(items: WriteBackItem[], deps: WriteBack
   if (added.length > 0) {
     let after: Map<number, WriteTarget> | undefined;
     try {
-      after = await readBookings(deps, added.map((p) => p.bookingId));
+      after = await readBookings(
+        deps,
+        added.map((p) => p.bookingId),
+      );
     } catch (error) {
       deps.logger.warn('Beds24 info items written but not re-read; refs stay unknown', {
         error: (error as Error).message,
@@ -184,7 +194,11 @@ export async function writeBackInfoItems(items: WriteBackItem[], deps: WriteBack
       item,
       result
         ? { ...result, bookingId: item.bookingId }
-        : { bookingId: item.bookingId, ok: false, error: new TransientError('Beds24 write-back did not run') },
+        : {
+            bookingId: item.bookingId,
+            ok: false,
+            error: new TransientError('Beds24 write-back did not run'),
+          },
     );
   }
   return items.map((item) => results.get(item)!);

@@ -96,7 +96,9 @@ export class FakeBeds24 {
   }
 
   infoItems(bookingId: number, code?: string): FakeInfoItem[] {
-    return (this.bookings.get(bookingId)?.infoItems ?? []).filter((i) => code === undefined || i.code === code);
+    return (this.bookings.get(bookingId)?.infoItems ?? []).filter(
+      (i) => code === undefined || i.code === code,
+    );
   }
 
   addInfoItem(bookingId: number, code: string, text: string): FakeInfoItem {
@@ -106,7 +108,12 @@ export class FakeBeds24 {
   }
 
   /** Answer the next matching request with this status (once). */
-  fail(method: string, path: string, status: number, extra: Omit<Fault, 'method' | 'path' | 'status'> = {}): void {
+  fail(
+    method: string,
+    path: string,
+    status: number,
+    extra: Omit<Fault, 'method' | 'path' | 'status'> = {},
+  ): void {
     this.faults.push({ method, path, status, ...extra });
   }
 
@@ -131,7 +138,11 @@ export class FakeBeds24 {
           'X-FiveMinCreditLimit-ResetsIn': '120',
           'X-RequestCost': '1',
         }
-      : { 'x-five-min-limit-remaining': remaining, 'x-five-min-limit-resets-in': '120', 'x-request-cost': '1' };
+      : {
+          'x-five-min-limit-remaining': remaining,
+          'x-five-min-limit-resets-in': '120',
+          'x-request-cost': '1',
+        };
   }
 
   private json(body: JsonBodyType, status = 200, headers: Record<string, string> = {}) {
@@ -154,7 +165,13 @@ export class FakeBeds24 {
   }
 
   private async record(request: Request, path: string): Promise<RecordedRequest> {
-    const body = request.method === 'GET' ? undefined : await request.clone().json().catch(() => undefined);
+    const body =
+      request.method === 'GET'
+        ? undefined
+        : await request
+            .clone()
+            .json()
+            .catch(() => undefined);
     const entry = { method: request.method, path, url: new URL(request.url), headers: request.headers, body };
     this.requests.push(entry);
     this.creditsRemaining = Math.max(0, this.creditsRemaining - 1);
@@ -169,7 +186,8 @@ export class FakeBeds24 {
         const fault = this.takeFault('GET', '/authentication/token');
         if (fault) return this.json(fault.body ?? { success: false }, fault.status, fault.headers);
         this.refreshCalls++;
-        if (request.headers.get('refreshToken') !== this.refreshToken) return this.error(400, 'Invalid refresh token');
+        if (request.headers.get('refreshToken') !== this.refreshToken)
+          return this.error(400, 'Invalid refresh token');
         const token = `access-${this.nextToken++}-abcdef`;
         const expiresIn = this.options.expiresIn ?? 86400;
         this.tokens.set(token, this.now().getTime() + expiresIn * 1000);
@@ -186,7 +204,8 @@ export class FakeBeds24 {
         const rec = await this.record(request, '/bookings');
         if (!this.authorised(request)) return this.error(401, 'Token is missing or invalid');
         const fault = this.takeFault('POST', '/bookings');
-        if (fault && !fault.afterApply) return this.json(fault.body ?? { success: false }, fault.status, fault.headers);
+        if (fault && !fault.afterApply)
+          return this.json(fault.body ?? { success: false }, fault.status, fault.headers);
         if (!Array.isArray(rec.body)) return this.error(400, 'Body must be an array');
         const results = rec.body.map((entry) => this.applyWrite(entry as Record<string, unknown>));
         if (fault) return this.json(fault.body ?? { success: false }, fault.status, fault.headers);
@@ -234,7 +253,10 @@ export class FakeBeds24 {
       success: true,
       type: 'booking',
       count: slice.length,
-      pages: { nextPageExists: next, nextPageLink: next ? `https://api.beds24.com/v2/bookings?page=${page + 1}` : '' },
+      pages: {
+        nextPageExists: next,
+        nextPageLink: next ? `https://api.beds24.com/v2/bookings?page=${page + 1}` : '',
+      },
       data: slice.map((b) => {
         const { infoItems, ...rest } = structuredClone(b);
         return withInfo ? { ...rest, infoItems: infoItems ?? [] } : rest;
@@ -244,7 +266,8 @@ export class FakeBeds24 {
 
   private applyWrite(entry: Record<string, unknown>) {
     const booking = typeof entry.id === 'number' ? this.bookings.get(entry.id) : undefined;
-    if (!booking) return { success: false, errors: [{ action: 'update', field: 'id', message: 'Booking not found' }] };
+    if (!booking)
+      return { success: false, errors: [{ action: 'update', field: 'id', message: 'Booking not found' }] };
     const errors: Array<{ action: string; field: string; message: string }> = [];
     let added = false;
     let modified = false;

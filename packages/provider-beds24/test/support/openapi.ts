@@ -9,7 +9,9 @@ import { parse } from 'yaml';
  * OpenAPI's `nullable: true` turned into a JSON-Schema `null` type, so ajv validates fixtures
  * against exactly what Beds24 publishes.
  */
-const SPEC_PATH = fileURLToPath(new URL('../../../../../shared/reference/beds24-openapi-v2.yaml', import.meta.url));
+const SPEC_PATH = fileURLToPath(
+  new URL('../../../../../shared/reference/beds24-openapi-v2.yaml', import.meta.url),
+);
 
 type Schema = { [key: string]: unknown };
 
@@ -21,7 +23,11 @@ function pointer(ref: string): unknown {
     .slice(2)
     .split('/')
     .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>((node, key) => (node as Schema)[key], spec);
+    .reduce<unknown>((node, key) => {
+      const next = (node as Schema | undefined)?.[key];
+      if (next === undefined) throw new Error(`unresolvable $ref ${ref}`);
+      return next;
+    }, spec);
 }
 
 /** Inline `$ref`s (refusing cycles) and translate `nullable`. */
@@ -78,7 +84,9 @@ export function compile(schema: Schema): ValidateFunction {
 }
 
 export function errorsOf(validate: ValidateFunction): string[] {
-  return (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath || '/'} ${e.keyword}: ${e.message}`);
+  return (validate.errors ?? []).map(
+    (e: ErrorObject) => `${e.instancePath || '/'} ${e.keyword}: ${e.message}`,
+  );
 }
 
 /** The same schema without any `required` list (Beds24's updates send only `id` + changes). */
@@ -86,7 +94,8 @@ export function withoutRequired(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutRequired);
   if (!node || typeof node !== 'object') return node;
   const out: Schema = {};
-  for (const [key, value] of Object.entries(node as Schema)) if (key !== 'required') out[key] = withoutRequired(value);
+  for (const [key, value] of Object.entries(node as Schema))
+    if (key !== 'required') out[key] = withoutRequired(value);
   return out;
 }
 
@@ -120,4 +129,34 @@ export function undeclaredKeys(schema: Schema, value: unknown, at = ''): string[
     // A key declared by several `allOf` parts may use the properties of any of them.
     return undeclaredKeys({ allOf: schemas }, v, `${at}/${key}`);
   });
+}
+
+/**
+ * Two places where the published schema contradicts Beds24's own documentation, applied
+ * explicitly (and only these) so the rest of the file is used as published:
+ * 1. `masterId` is `integer`, yet its description says "If set to null then the booking is not
+ *    in a group" and real responses carry `"masterId": null` (beds24.md §3.3).
+ * 2. Request info items declare only `code`, `text`, `bookingId`, yet the operation's
+ *    description and its `modifyInfoItem`/`deleteInfoItem` examples address items by `id`.
+ */
+export function withKnownGaps(node: unknown, parentKey = ''): unknown {
+  if (Array.isArray(node)) return node.map((n) => withKnownGaps(n, parentKey));
+  if (!node || typeof node !== 'object') return node;
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(node as Schema)) out[key] = withKnownGaps(value, key);
+  const props = out.properties as Schema | undefined;
+  if (props?.masterId && (props.masterId as Schema).type === 'integer') {
+    props.masterId = { ...(props.masterId as Schema), type: ['integer', 'null'] };
+  }
+  if (
+    parentKey === 'items' &&
+    props &&
+    'code' in props &&
+    'text' in props &&
+    'bookingId' in props &&
+    !('id' in props)
+  ) {
+    out.properties = { id: { type: 'integer' }, ...props };
+  }
+  return out;
 }

@@ -43,7 +43,11 @@ export interface Harness {
 /** A provider wired to a fresh fake through msw, with a manual clock and a recording sleep. */
 export function harness(
   server: ReturnType<typeof setupServer>,
-  options: Partial<Beds24ProviderOptions> & { pageSize?: number; seed?: FakeBooking[]; fake?: FakeBeds24Options } = {},
+  options: Partial<Beds24ProviderOptions> & {
+    pageSize?: number;
+    seed?: FakeBooking[];
+    fake?: FakeBeds24Options;
+  } = {},
 ): Harness {
   const clock = new ManualClock('2026-05-20T08:00:00Z');
   const { pageSize, seed, fake: fakeOptions, ...providerOptions } = options;
