@@ -292,8 +292,9 @@ export class FakeSciener {
     if (fault?.lose === 'network') return HttpResponse.error();
     // The effect happened; the answer never comes. Settles only when the client gives up.
     if (fault?.lose === 'hang') {
-      return new Promise<Response>((_, reject) => {
-        request.signal.addEventListener('abort', () => reject(request.signal.reason));
+      // The client has already given up by then; the error answer just ends the handler quietly.
+      return new Promise<Response>((resolve) => {
+        request.signal.addEventListener('abort', () => resolve(HttpResponse.error()));
       });
     }
     return response;
