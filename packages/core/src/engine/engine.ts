@@ -9,6 +9,7 @@ import type { LockProvider } from '../ports/lock.js';
 import { createLogger, type Logger, silentLogger } from '../ports/logger.js';
 import type { Interval, PmsProvider } from '../ports/pms.js';
 import type { JobStatus, Store } from '../ports/store.js';
+import { type AuditOptions, type AuditReport, auditProperty } from './audit.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
 import type { EngineContext } from './context.js';
 import { type DispatchOptions, type DispatchResult, dispatch } from './dispatch.js';
@@ -71,6 +72,8 @@ export interface Engine {
   /** New digits for a booking, even after check-in (a disclosed or bad code). */
   reissue(propertyId: string, bookingId: string): Promise<Plan>;
   status(propertyId: string): Promise<PropertyStatus>;
+  /** Compare the locks' real codes with the store; with `fix`, make them converge. */
+  audit(propertyId: string, options?: AuditOptions): Promise<AuditReport>;
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -141,6 +144,7 @@ export function createEngine(options: EngineOptions): Engine {
       );
       return planAndPersist(ctx, propertyId);
     },
+    audit: (propertyId, o) => auditProperty(ctx, propertyId, o),
     async status(propertyId) {
       const property = await requireProperty(ctx.store, propertyId);
       const [bookings, codes, jobs, dead] = await Promise.all([

@@ -1,8 +1,8 @@
+export * from './audit.js';
 export * from './backoff.js';
 export { type EngineContext, JOB_KINDS } from './context.js';
 export type { DispatchOptions, DispatchResult } from './dispatch.js';
 export * from './engine.js';
 export * from './events.js';
-export { codeName } from './lock-job.js';
 export { defaultSyncWindow, type SyncResult } from './sync.js';
 export { desiredWriteBack, writeBackKey } from './write-back.js';

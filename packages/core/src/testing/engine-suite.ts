@@ -329,5 +329,52 @@ export function describeEngineConformance(name: string, options: EngineSuiteOpti
       const status = await engine.status('P1');
       expect(status.failures.some((f) => f.reason.includes('digits taken'))).toBe(true);
     });
+
+    it('audit reports drift behind our back and --fix converges without touching foreign codes', async () => {
+      pms.setBookings([booking('B1'), booking('B2', { resourceId: 'res-102' })]);
+      await run();
+      const room = lock.codesOn('L101')[0]!;
+      await lock.removeCode({ lockId: 'L101', lockCodeId: room.lockCodeId }); // deleted at the keypad
+      const l102 = lock.codesOn('L102')[0]!;
+      await lock.changeCode({
+        lockId: 'L102',
+        lockCodeId: l102.lockCodeId,
+        validFrom: l102.validFrom!,
+        validTo: new Date('2026-05-30T00:00:00Z'),
+      });
+      const foreign = lock.putDirectly('ENTRANCE', {
+        passcode: '907153',
+        name: 'staff',
+        validFrom: null,
+        validTo: null,
+      });
+      const orphan = lock.putDirectly('ENTRANCE', {
+        passcode: '316274',
+        name: 'brafa:GONE',
+        validFrom: null,
+        validTo: null,
+      });
+      const calls = lock.callCount('add') + lock.callCount('change') + lock.callCount('remove');
+
+      const report = await engine.audit('P1');
+      expect(report.findings.map((f) => `${f.kind}:${f.lockId}`).sort()).toEqual([
+        'differs_on_lock:L102',
+        'missing_on_lock:L101',
+        'orphan:ENTRANCE',
+        'unknown_on_lock:ENTRANCE',
+      ]);
+      expect(report.findings.every((f) => !f.fixed)).toBe(true);
+      expect(lock.callCount('add') + lock.callCount('change') + lock.callCount('remove')).toBe(calls);
+
+      const fixed = await engine.audit('P1', { fix: true });
+      expect(fixed.findings.filter((f) => f.fixed)).toHaveLength(3);
+      await engine.dispatch();
+      expect(lock.codesOn('L101').map((c) => c.passcode)).toEqual([room.passcode]);
+      expect(lock.codesOn('L102')[0]!.validTo?.toISOString()).toBe('2026-04-27T09:00:00.000Z');
+      const entrance = lock.codesOn('ENTRANCE').map((c) => c.lockCodeId);
+      expect(entrance).toContain(foreign);
+      expect(entrance).not.toContain(orphan);
+      expect((await engine.audit('P1')).findings.map((f) => f.kind)).toEqual(['unknown_on_lock']);
+    });
   });
 }
