@@ -1,0 +1,123 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleControl } from './control.js';
+import { createSandbox, type Sandbox, type SandboxOptions } from './sandbox.js';
+import { isNetworkError } from './util/http.js';
+import type { Vendor } from './world/types.js';
+
+export interface StartSandboxOptions extends SandboxOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Loopback only. */
+  host?: '127.0.0.1' | 'localhost' | '::1';
+  /** Serve an existing sandbox (e.g. the one your msw handlers use) instead of building one. */
+  sandbox?: Sandbox;
+}
+
+export interface RunningSandbox {
+  sandbox: Sandbox;
+  url: string;
+  /** MEWS PlatformAddress: append `/api/connector/v1/...`. */
+  mewsUrl: string;
+  /** Beds24 base: append `/bookings`, `/authentication/token`. */
+  beds24Url: string;
+  /** TBF origin: append the contract's base path. */
+  tbfUrl: string;
+  /** TTLock host: append `/oauth2/token`, `/v3/...`. */
+  scienerUrl: string;
+  /** `/_sandbox/state` and friends. */
+  controlUrl: string;
+  close(): Promise<void>;
+}
+
+const mounts: Array<[string, Vendor]> = [
+  ['/mews/', 'mews'],
+  ['/beds24/', 'beds24'],
+  ['/tbf/', 'tbf'],
+  ['/sciener/', 'sciener'],
+];
+
+/** A real HTTP server on a loopback address serving every fake, for out-of-process clients. */
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
+  const sandbox = options.sandbox ?? createSandbox(options);
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer((req, res) => {
+    serve(sandbox, req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: `sandbox server error: ${error instanceof Error ? error.message : String(error)}`,
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    sandbox,
+    url,
+    mewsUrl: `${url}/mews`,
+    beds24Url: `${url}/beds24/v2`,
+    tbfUrl: `${url}/tbf`,
+    scienerUrl: `${url}/sciener`,
+    controlUrl: `${url}/_sandbox`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+async function serve(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const request = await toRequest(req, res);
+  const pathname = new URL(request.url).pathname;
+  const mount = mounts.find(([prefix]) => pathname.startsWith(prefix));
+  const response = mount
+    ? await sandbox.handle(mount[1], request)
+    : pathname.startsWith('/_sandbox/')
+      ? await handleControl(sandbox, request, pathname)
+      : new Response(JSON.stringify({ error: `no sandbox route ${pathname}` }), {
+          status: 404,
+          headers: { 'content-type': 'application/json' },
+        });
+  // A simulated timeout or lost response drops the connection, as a dead server would.
+  if (isNetworkError(response)) {
+    req.socket.destroy();
+    return;
+  }
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const body = Buffer.from(await response.arrayBuffer());
+  res.writeHead(response.status, headers);
+  res.end(body);
+}
+
+async function toRequest(req: IncomingMessage, res: ServerResponse): Promise<Request> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  // Abort the request's signal when the client goes away, so simulated waits end early.
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const method = req.method ?? 'GET';
+  const hasBody = method !== 'GET' && method !== 'HEAD' && chunks.length > 0;
+  return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
+    method,
+    headers,
+    signal: controller.signal,
+    ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
+  });
+}
