@@ -1,6 +1,6 @@
 import { describeStoreConformance } from '@brafa/core/testing';
 import { afterAll, beforeAll } from 'vitest';
-import { openKysely, openStore } from '../src/index.js';
+import { openStore } from '../src/index.js';
 import { createDatabase, dropDatabase, uniqueDatabaseName } from './support/databases.js';
 import { describePostgres, postgresUrl } from './support/pg-suite.js';
 
@@ -14,10 +14,8 @@ describePostgres('PostgreSQL', adminUrl, (admin) => {
 
   beforeAll(async () => {
     await createDatabase(admin, template);
-    const db = await openKysely(urlOf(template));
     const store = await openStore(urlOf(template)); // migrates
     await store.close();
-    await db.destroy();
   });
   afterAll(() => dropDatabase(admin, template));
 

@@ -34,10 +34,18 @@ const SUPERUSER = 'postgres';
 
 export async function startPostgres(): Promise<StartPostgresResult> {
   const external = process.env.BRAFA_TEST_POSTGRES_URL;
-  if (external) return { ok: true, server: { adminUrl: external, urlFor: (db) => withDatabase(external, db), stop: async () => {} } };
+  if (external)
+    return {
+      ok: true,
+      server: { adminUrl: external, urlFor: (db) => withDatabase(external, db), stop: async () => {} },
+    };
 
   const bin = findBinDir();
-  if (!bin) return { ok: false, reason: 'no PostgreSQL binaries (install the `postgresql` package or set BRAFA_PG_BIN)' };
+  if (!bin)
+    return {
+      ok: false,
+      reason: 'no PostgreSQL binaries (install the `postgresql` package or set BRAFA_PG_BIN)',
+    };
   const runAs = resolveRunAs();
   if (!runAs.ok) return runAs;
 
@@ -75,7 +83,18 @@ export async function startPostgres(): Promise<StartPostgresResult> {
         '-c full_page_writes=off',
         '-c max_connections=200',
       ].join(' ');
-      const started = runAs.run(join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', '-o', options, 'start']);
+      const started = runAs.run(join(bin, 'pg_ctl'), [
+        '-D',
+        data,
+        '-l',
+        log,
+        '-w',
+        '-t',
+        '60',
+        '-o',
+        options,
+        'start',
+      ]);
       if (started.status === 0) {
         process.once('exit', onExit);
         const adminUrl = `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres`;
@@ -120,7 +139,10 @@ function findBinDir(): string | undefined {
     if (versions[0]) return join(debian, versions[0], 'bin');
   }
   try {
-    const dir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dir = execFileSync('pg_config', ['--bindir'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     if (dir && existsSync(join(dir, 'initdb'))) return dir;
   } catch {
     // no pg_config on PATH
@@ -140,7 +162,10 @@ type RunAs =
 function resolveRunAs(): RunAs {
   const exec = (cmd: string, args: string[]): RunResult => {
     const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 120_000 });
-    return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`.trim() };
+    return {
+      status: r.status,
+      output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`.trim(),
+    };
   };
   if (process.getuid?.() !== 0) return { ok: true, user: null, run: exec };
 
@@ -154,7 +179,8 @@ function resolveRunAs(): RunAs {
   const hasRunuser = exec('sh', ['-c', 'command -v runuser']).status === 0;
   const run = hasRunuser
     ? (cmd: string, args: string[]) => exec('runuser', ['-u', name, '--', cmd, ...args])
-    : (cmd: string, args: string[]) => exec('su', [name, '-s', '/bin/sh', '-c', [cmd, ...args].map(shellQuote).join(' ')]);
+    : (cmd: string, args: string[]) =>
+        exec('su', [name, '-s', '/bin/sh', '-c', [cmd, ...args].map(shellQuote).join(' ')]);
   return { ok: true, user, run };
 }
 
