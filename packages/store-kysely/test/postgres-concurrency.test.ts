@@ -1,4 +1,5 @@
 import type { Store } from '@brafa/core';
+import { makeBooking } from '@brafa/core/testing';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openStore } from '../src/index.js';
 import { createDatabase, dropDatabase, uniqueDatabaseName } from './support/databases.js';
@@ -107,5 +108,26 @@ describePostgres('PostgreSQL: several workers share one queue', adminUrl, (admin
     // but every answered id is a queued job and at least one exists.
     expect(queued.length).toBeGreaterThanOrEqual(1);
     for (const [id] of ids) expect(queued.map((j) => j.id)).toContain(id);
+  });
+
+  it('upserts 10,000 bookings in one call and round-trips instants exactly (bigint comes back as text)', async () => {
+    const store = await worker();
+    const bookings = Array.from({ length: 10_000 }, (_, i) =>
+      makeBooking({ bookingId: `B${i}`, checkInAt: new Date(Date.UTC(2026, 4, 1, 13, 0, 0, i % 1000)) }),
+    );
+    const started = performance.now();
+    await store.upsertBookings(bookings, T0);
+    await store.upsertBookings(bookings, at(1));
+    console.info(
+      `upsertBookings(10,000) twice on PostgreSQL: ${(performance.now() - started).toFixed(0)} ms`,
+    );
+    const stored = await store.listBookings('P1');
+    expect(stored).toHaveLength(10_000);
+    const b999 = stored.find((b) => b.bookingId === 'B999');
+    expect(b999?.checkInAt?.toISOString()).toBe('2026-05-01T13:00:00.999Z');
+    expect(b999?.updatedAt.getTime()).toBe(at(1).getTime());
+    const early = new Date('1969-12-31T23:59:59.999Z');
+    await store.upsertBookings([makeBooking({ bookingId: 'old', checkInAt: early })], early);
+    expect((await store.getBooking('P1', 'old'))?.checkInAt?.getTime()).toBe(early.getTime());
   });
 });

@@ -1,0 +1,200 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Booking, ValidationError } from '@brafa/core';
+import { makeBooking } from '@brafa/core/testing';
+import { CamelCasePlugin, Kysely, sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  type BrafaDatabase,
+  createKyselyStore,
+  createSqliteDialect,
+  migrateToLatest,
+  openKysely,
+  openStore,
+} from '../src/index.js';
+import { sqlitePath } from '../src/open-store.js';
+import { spyDatabase } from './support/sqlite-spy.js';
+
+const T0 = new Date('2026-04-01T10:00:00Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+
+async function spiedStore(maxParameters?: number) {
+  const spy = spyDatabase();
+  const db = new Kysely<BrafaDatabase>({ dialect: createSqliteDialect(spy.database) });
+  await migrateToLatest(db);
+  const store = createKyselyStore(db, maxParameters ? { maxParameters } : {});
+  spy.executed.length = 0;
+  spy.prepared.length = 0;
+  return { spy, db, store };
+}
+
+const many = (n: number): Booking[] =>
+  Array.from({ length: n }, (_, i) => makeBooking({ bookingId: `B${i}` }));
+
+describe('SQLite: batches', () => {
+  it.each([undefined, 999])(
+    'upserts 10,000 bookings in ONE transaction, in chunks below the bind limit (maxParameters %s)',
+    async (maxParameters) => {
+      const { spy, db, store } = await spiedStore(maxParameters);
+      const started = performance.now();
+      await store.upsertBookings(many(10_000), T0);
+      const elapsed = performance.now() - started;
+      const sqls = spy.executed.map((e) => e.sql.toLowerCase());
+      expect(sqls.filter((s) => s.startsWith('begin'))).toEqual(['begin immediate']);
+      expect(sqls.filter((s) => s === 'commit')).toHaveLength(1);
+      expect(sqls[0]).toBe('begin immediate');
+      expect(sqls.at(-1)).toBe('commit');
+      const inserts = spy.executed.filter((e) => e.sql.startsWith('insert into "bookings"'));
+      const limit = maxParameters ?? 32_766;
+      expect(inserts.length).toBe(Math.ceil((10_000 * 15) / (Math.floor(limit / 15) * 15)));
+      for (const insert of inserts) expect(insert.parameters).toBeLessThanOrEqual(limit);
+      expect(await store.listBookings('P1')).toHaveLength(10_000);
+      // Measured, not asserted (timings vary by machine).
+      console.info(
+        `upsertBookings(10,000) on SQLite, maxParameters=${limit}: ${elapsed.toFixed(0)} ms, ${inserts.length} statements`,
+      );
+      await db.destroy();
+    },
+  );
+
+  it('a batch that fails in its last chunk leaves nothing behind', async () => {
+    const { db, store } = await spiedStore(300);
+    const bad = { ...makeBooking({ bookingId: 'Z-last' }), status: 'bogus' } as unknown as Booking;
+    await expect(store.upsertBookings([...many(100), bad], T0)).rejects.toThrow(/CHECK constraint/);
+    expect(await store.listBookings('P1')).toEqual([]);
+    await db.destroy();
+  });
+
+  it('reuses prepared statements instead of compiling the same SQL again', async () => {
+    const { spy, db, store } = await spiedStore();
+    await store.setCheckpoint('a', '1');
+    for (let i = 0; i < 5; i++) expect(await store.getCheckpoint('a')).toBe('1');
+    const selects = spy.prepared.filter((s) => s.startsWith('select "value" from "checkpoints"'));
+    expect(selects).toHaveLength(1);
+    expect(spy.executed.filter((e) => e.sql.startsWith('select "value" from "checkpoints"'))).toHaveLength(5);
+    await db.destroy();
+  });
+});
+
+describe('SQLite: tuning and URLs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brafa-sqlite-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('opens a file database in WAL mode with a busy timeout and foreign keys on', async () => {
+    const db = await openKysely(`sqlite:${join(dir, 'tuned.db')}`);
+    const pragma = async (name: string) =>
+      Object.values((await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(db)).rows[0] ?? {})[0];
+    expect(await pragma('journal_mode')).toBe('wal');
+    expect(await pragma('busy_timeout')).toBe(5000);
+    expect(await pragma('foreign_keys')).toBe(1);
+    await db.destroy();
+  });
+
+  it('understands sqlite: URLs and rejects others without echoing them', async () => {
+    expect(sqlitePath('sqlite::memory:')).toBe(':memory:');
+    expect(sqlitePath('sqlite:./brafa.db')).toBe('./brafa.db');
+    expect(sqlitePath('sqlite:///var/lib/brafa.db')).toBe('/var/lib/brafa.db');
+    const attempt = openStore('mysql://admin:hunter2secret@db/brafa');
+    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+    await expect(attempt).rejects.not.toThrow(/hunter2secret/);
+  });
+
+  it('persists across reopening a file', async () => {
+    const url = `sqlite:${join(dir, 'reopen.db')}`;
+    const first = await openStore(url);
+    const [id] = await first.enqueueJobs(
+      [{ kind: 'lock', propertyId: 'P1', payload: { a: [1, 'x', null] } }],
+      T0,
+    );
+    await first.close();
+    const second = await openStore(url);
+    expect(await second.getJob(id!)).toMatchObject({ status: 'queued', payload: { a: [1, 'x', null] } });
+    await second.close();
+  });
+});
+
+describe('SQLite: a Kysely instance the caller owns', () => {
+  it('ignores the caller’s plugins and leaves the instance open on close()', async () => {
+    const db = new Kysely<BrafaDatabase>({
+      dialect: createSqliteDialect(spyDatabase().database),
+      plugins: [new CamelCasePlugin()],
+    });
+    await migrateToLatest(db);
+    const store = createKyselyStore(db);
+    await store.upsertBookings([makeBooking()], T0);
+    expect(await store.getBooking('P1', 'B1')).toMatchObject({
+      arrivalDate: '2026-05-01',
+      passcodeAttempt: 0,
+    });
+    await store.close();
+    expect(await store.getBooking('P1', 'B1')).toBeDefined();
+    await db.destroy();
+  });
+
+  it('joins the caller’s transaction when given one', async () => {
+    const db = await openKysely('sqlite::memory:');
+    await migrateToLatest(db);
+    await expect(
+      db.transaction().execute(async (trx) => {
+        const store = createKyselyStore(trx);
+        await store.setCheckpoint('a', '1');
+        await store.transaction((tx) => tx.upsertBookings([makeBooking()], T0));
+        throw new Error('caller aborts');
+      }),
+    ).rejects.toThrow('caller aborts');
+    const store = createKyselyStore(db);
+    expect(await store.getCheckpoint('a')).toBeUndefined();
+    expect(await store.getBooking('P1', 'B1')).toBeUndefined();
+    await db.destroy();
+  });
+});
+
+describe('SQLite: values and queue edge cases', () => {
+  it('round-trips instants to the millisecond, including before 1970 and far ahead', async () => {
+    const store = await openStore('sqlite::memory:');
+    for (const instant of [
+      '2026-05-01T13:00:00.123Z',
+      '1969-12-31T23:59:59.999Z',
+      '2199-12-31T23:59:59.001Z',
+    ]) {
+      const booking = makeBooking({ bookingId: instant, checkInAt: new Date(instant), checkOutAt: null });
+      await store.upsertBookings([booking], new Date(instant));
+      const stored = await store.getBooking('P1', instant);
+      expect(stored?.checkInAt?.toISOString()).toBe(instant);
+      expect(stored?.updatedAt.toISOString()).toBe(instant);
+    }
+    await store.close();
+  });
+
+  it('a retried job and a newer queued job with the same key coexist; new enqueues join the older', async () => {
+    const store = await openStore('sqlite::memory:');
+    const [first] = await store.enqueueJobs(
+      [{ kind: 'sync', propertyId: 'P1', payload: {}, dedupeKey: 'k' }],
+      T0,
+    );
+    await store.claimJobs({ owner: 'w', limit: 1, leaseMs: 1000, now: T0 });
+    const [second] = await store.enqueueJobs(
+      [{ kind: 'sync', propertyId: 'P1', payload: {}, dedupeKey: 'k' }],
+      at(1),
+    );
+    expect(second).not.toBe(first);
+    expect(await store.failJob(first!, 'w', { error: 'busy', retryAt: at(60) }, at(2))).toBe(true);
+    expect((await store.countJobs()).queued).toBe(2);
+    const [third] = await store.enqueueJobs(
+      [{ kind: 'sync', propertyId: 'P1', payload: {}, dedupeKey: 'k' }],
+      at(3),
+    );
+    expect(third).toBe(first);
+    expect((await store.getJob(first!))?.runAfter.getTime()).toBe(at(3).getTime());
+    await store.close();
+  });
+
+  it('answers false / undefined for ids that cannot name a job', async () => {
+    const store = await openStore('sqlite::memory:');
+    expect(await store.getJob('not-a-number')).toBeUndefined();
+    expect(await store.completeJob('1; drop table jobs', 'w', T0)).toBe(false);
+    expect(await store.failJob('x', 'w', { error: 'e', retryAt: null }, T0)).toBe(false);
+    await store.close();
+  });
+});
