@@ -24,6 +24,7 @@ export {
   SlidingWindowLimiter,
 } from './client/rate-limit.js';
 export type {
+  Configuration,
   Customer,
   Reservation,
   Resource,

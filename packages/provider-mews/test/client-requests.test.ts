@@ -51,6 +51,14 @@ describe('request bodies, one per operation', () => {
     ]);
   });
 
+  it('configuration/get sends only the auth fields and returns the enterprise time zone', async () => {
+    const fake = newFake();
+    const client = clientFor(fake);
+    const config = await client.configuration();
+    expect(config.Enterprise).toMatchObject({ Id: fake.enterpriseId, TimeZoneIdentifier: 'Europe/Prague' });
+    expect(fake.calls('configuration/get')[0]!.body).toEqual(auth(fake));
+  });
+
   it('reservations by id with an UpdatedUtc window', async () => {
     const fake = newFake();
     const client = clientFor(fake);

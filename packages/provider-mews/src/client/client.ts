@@ -3,7 +3,9 @@ import type { z } from 'zod';
 import { MewsHttp, type MewsHttpOptions } from './http.js';
 import { chunk, MAX_IDS, type Page, paginate, splitInterval, type TimeInterval } from './paging.js';
 import {
+  type Configuration,
   type Customer,
+  configurationSchema,
   customerSchema,
   customersPageSchema,
   emptySchema,
@@ -106,6 +108,11 @@ export class MewsClient {
     this.reservationPageSize = options.reservationPageSize ?? 200;
     this.pageSize = options.pageSize ?? MAX_IDS;
     this.enterpriseFilter = options.enterpriseIds?.length ? { EnterpriseIds: options.enterpriseIds } : {};
+  }
+
+  /** The enterprise behind the token (id, name, time zone): a connectivity check too. */
+  async configuration(): Promise<Configuration> {
+    return this.http.post('configuration/get', {}, configurationSchema, READ);
   }
 
   /** Raw reservation pages; each record is validated by the caller so bad ones can be quarantined. */

@@ -132,3 +132,14 @@ export const serviceOrderNotesSchema = z.looseObject({
 
 /** `delete` answers `{}` (or 204, which the transport turns into `{}`). */
 export const emptySchema = z.looseObject({});
+
+/** `configuration/get`: the enterprise behind the access token, with its IANA time zone. */
+export const configurationSchema = z.looseObject({
+  NowUtc: z.string().nullish(),
+  Enterprise: z.looseObject({
+    Id: id,
+    Name: z.string().nullish(),
+    TimeZoneIdentifier: z.string().min(1, 'must be an IANA time zone'),
+  }),
+});
+export type Configuration = z.output<typeof configurationSchema>;

@@ -285,6 +285,11 @@ export class MewsFake {
 
   private route(operation: string, body: Json): Json | null {
     switch (operation) {
+      case 'configuration/get':
+        return {
+          NowUtc: NOW,
+          Enterprise: { Id: this.enterpriseId, Name: 'Fake Hotel', TimeZoneIdentifier: 'Europe/Prague' },
+        };
       case 'reservations/getAll/2023-06-06':
         return this.getReservations(body);
       case 'customers/getAll':
