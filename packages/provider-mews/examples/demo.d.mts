@@ -1,0 +1,2 @@
+// The demo is a script run for its side effects; it exports nothing.
+export {};
