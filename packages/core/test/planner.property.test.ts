@@ -39,7 +39,7 @@ const worldArb = fc.record({
 });
 type World = typeof worldArb extends fc.Arbitrary<infer T> ? T : never;
 
-function toBooking(spec: BookingSpec, i: number, zone: string): BookingRecord {
+function toBooking(spec: BookingSpec, i: number): BookingRecord {
   const unit = UNITS[spec.unit];
   const arrival = addDays(BASE, spec.start);
   return {
@@ -72,10 +72,10 @@ function setup(world: World) {
   if (world.propertyLock) assignments.push({ propertyId: 'P1', lockId: 'ENTRANCE', scope: 'property' });
   const now = new Date(new Date(`${BASE}T12:00:00Z`).getTime() + world.nowHours * 3_600_000);
   const earlier = new Date(now.getTime() - 5 * 86_400_000);
-  const before = world.bookings.map((b, i) => toBooking(b, i, world.zone));
+  const before = world.bookings.map((b, i) => toBooking(b, i));
   const after = before.map((b, i) => {
     const change = world.changed[i];
-    return change ? { ...toBooking(change, i, world.zone), passcodeAttempt: b.passcodeAttempt } : b;
+    return change ? { ...toBooking(change, i), passcodeAttempt: b.passcodeAttempt } : b;
   });
   const base = (bookings: BookingRecord[], codes: AccessCode[], at: Date): PlanInput => ({
     property,

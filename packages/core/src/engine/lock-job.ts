@@ -129,13 +129,15 @@ async function putOnLock(ctx: EngineContext, code: AccessCode): Promise<Outcome>
   if (code.lockCodeId) {
     ctx.emit({ type: 'lock.call', op: 'change', codeId: code.id, lockId: code.lockId });
     const digitsChange = code.lockPasscode !== code.passcode;
-    await ctx.lock.changeCode({
+    const changed = await ctx.lock.changeCode({
       lockId: code.lockId,
       lockCodeId: code.lockCodeId,
       ...window,
       ...(digitsChange ? { passcode: code.passcode } : {}),
     });
-    return { kind: 'done', lockCodeId: code.lockCodeId, lockPasscode: code.passcode, op: 'change' };
+    // A lock that had to delete and re-add reports the code's new id.
+    const lockCodeId = changed?.lockCodeId ?? code.lockCodeId;
+    return { kind: 'done', lockCodeId, lockPasscode: code.passcode, op: 'change' };
   }
   try {
     ctx.emit({ type: 'lock.call', op: 'add', codeId: code.id, lockId: code.lockId });
@@ -169,7 +171,17 @@ async function resolveDuplicate(ctx: EngineContext, code: AccessCode): Promise<O
       sameWindow({ validFrom: found.validFrom, validTo: found.validTo }, window);
     if (!sameTarget) {
       ctx.emit({ type: 'lock.call', op: 'change', codeId: code.id, lockId: code.lockId });
-      await ctx.lock.changeCode({ lockId: code.lockId, lockCodeId: found.lockCodeId, ...window });
+      const changed = await ctx.lock.changeCode({
+        lockId: code.lockId,
+        lockCodeId: found.lockCodeId,
+        ...window,
+      });
+      return {
+        kind: 'done',
+        lockCodeId: changed?.lockCodeId ?? found.lockCodeId,
+        lockPasscode: code.passcode,
+        op: 'adopt',
+      };
     }
     return { kind: 'done', lockCodeId: found.lockCodeId, lockPasscode: code.passcode, op: 'adopt' };
   }

@@ -44,7 +44,11 @@ export interface LockProvider {
   readonly kind: string;
   readonly capabilities: LockCapabilities;
   addCode(request: AddCodeRequest): Promise<{ lockCodeId: string }>;
-  changeCode(request: ChangeCodeRequest): Promise<void>;
+  /**
+   * Change window (and digits when given). Some locks can only delete and re-add; then the
+   * code gets a new id, returned here so the store keeps tracking the right code.
+   */
+  changeCode(request: ChangeCodeRequest): Promise<{ lockCodeId: string } | undefined>;
   /** Idempotent: a code that is already gone counts as success. */
   removeCode(request: { lockId: string; lockCodeId: string }): Promise<void>;
   findCode(request: { lockId: string; passcode: string }): Promise<LockCode | undefined>;

@@ -80,7 +80,7 @@ export class MemoryLock implements LockProvider {
     });
   }
 
-  async changeCode(r: ChangeCodeRequest): Promise<void> {
+  async changeCode(r: ChangeCodeRequest): Promise<undefined> {
     return this.run('change', r.lockId, r.lockCodeId, () => {
       const codes = this.lock(r.lockId);
       const code = codes.get(r.lockCodeId);
@@ -101,6 +101,7 @@ export class MemoryLock implements LockProvider {
         validFrom: r.validFrom,
         validTo: r.validTo,
       });
+      return undefined;
     });
   }
 

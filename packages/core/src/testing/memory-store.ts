@@ -230,7 +230,7 @@ export class MemoryStore implements Store {
   }
   async completeJob(id: string, owner: string, now: Date): Promise<boolean> {
     const j = this.state.jobs.get(id);
-    if (!j || j.status !== 'running' || j.leaseOwner !== owner) return false;
+    if (j?.status !== 'running' || j.leaseOwner !== owner) return false;
     Object.assign(j, { status: 'done', leaseOwner: null, leaseExpiresAt: null, updatedAt: now });
     return true;
   }
@@ -241,7 +241,7 @@ export class MemoryStore implements Store {
     now: Date,
   ): Promise<boolean> {
     const j = this.state.jobs.get(id);
-    if (!j || j.status !== 'running' || j.leaseOwner !== owner) return false;
+    if (j?.status !== 'running' || j.leaseOwner !== owner) return false;
     Object.assign(j, {
       status: failure.retryAt ? 'queued' : 'dead',
       runAfter: failure.retryAt ?? j.runAfter,

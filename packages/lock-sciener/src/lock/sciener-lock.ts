@@ -74,9 +74,10 @@ export class ScienerLock implements LockProvider {
     );
   }
 
-  /** `changeCodeDetailed` without the outcome, as the port asks. */
-  async changeCode(request: ChangeCodeRequest): Promise<void> {
-    await this.changeCodeDetailed(request);
+  /** Returns the new id when -3008 forced a delete + add, so the engine tracks the new code. */
+  async changeCode(request: ChangeCodeRequest): Promise<{ lockCodeId: string } | undefined> {
+    const outcome = await this.changeCodeDetailed(request);
+    return outcome.replaced ? { lockCodeId: outcome.lockCodeId } : undefined;
   }
 
   /**

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+const nonEmpty = z.string().min(1, 'must not be empty');
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:mm');
+
+const mewsBlock = z.strictObject({
+  baseUrl: z.url(),
+  clientToken: nonEmpty,
+  accessToken: nonEmpty,
+  client: nonEmpty.default('BRAFA 0.1.0'),
+  serviceId: nonEmpty.optional(),
+  serviceIds: z.array(nonEmpty).optional(),
+  enterpriseId: nonEmpty.optional(),
+  webhookToken: nonEmpty.optional(),
+  useServiceOrderNotes: z.boolean().default(false),
+});
+
+const beds24Block = z.strictObject({
+  baseUrl: z.url().optional(),
+  refreshToken: nonEmpty,
+  propertyId: z.coerce.number().int().positive(),
+  infoItemCode: nonEmpty.optional(),
+  webhookSecret: nonEmpty.optional(),
+});
+
+const bookingFactoryBlock = z.strictObject({
+  baseUrl: z.url(),
+  apiKey: nonEmpty,
+  hotelId: nonEmpty,
+  webhookSecret: nonEmpty.optional(),
+});
+
+const unitEntry = z.strictObject({
+  roomId: nonEmpty,
+  unitName: nonEmpty,
+  /** The PMS's id for the unit (MEWS resource id, Beds24 `roomId:unitId`, TBF room id). */
+  resourceId: nonEmpty.optional(),
+  mewsResourceId: nonEmpty.optional(),
+  resourceName: z.string().optional(),
+});
+
+const lockEntry = z.union([
+  z.strictObject({ lockId: z.coerce.string().min(1), scope: z.literal('property') }),
+  z.strictObject({
+    lockId: z.coerce.string().min(1),
+    scope: z.literal('unit').default('unit'),
+    roomId: nonEmpty,
+    unitName: nonEmpty,
+  }),
+]);
+
+const propertyEntry = z
+  .strictObject({
+    id: nonEmpty,
+    provider: z.enum(['mews', 'beds24', 'godo', 'bookingfactory']),
+    enabled: z.boolean().default(true),
+    name: z.string().optional(),
+    timezone: nonEmpty,
+    checkInTime: time.default('15:00'),
+    checkOutTime: time.default('11:00'),
+    accessBuffers: z
+      .strictObject({
+        beforeCheckInMinutes: z.number().int().min(0).default(0),
+        afterCheckOutMinutes: z.number().int().min(0).default(0),
+      })
+      .optional(),
+    mews: mewsBlock.optional(),
+    beds24: beds24Block.optional(),
+    godo: beds24Block.optional(),
+    bookingfactory: bookingFactoryBlock.optional(),
+    units: z.array(unitEntry).default([]),
+    locks: z.array(lockEntry).default([]),
+  })
+  .superRefine((p, ctx) => {
+    if (!p[p.provider]) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [p.provider],
+        message: `provider is "${p.provider}" but the "${p.provider}" block is missing`,
+      });
+    }
+  });
+
+export const configSchema = z.strictObject({
+  database: nonEmpty.default('sqlite:./brafa.db'),
+  /** Key of the passcode hash: without it codes would be guessable from booking ids. */
+  secret: z.string().min(8, 'must be at least 8 characters'),
+  passcode: z.strictObject({ length: z.number().int().min(4).max(9).default(6) }).default({ length: 6 }),
+  sciener: z.strictObject({
+    baseUrl: nonEmpty.default('https://euapi.ttlock.com'),
+    clientId: nonEmpty,
+    clientSecret: nonEmpty,
+    username: nonEmpty,
+    password: nonEmpty,
+  }),
+  worker: z
+    .strictObject({
+      concurrency: z.number().int().min(1).max(1000).default(16),
+      pollSeconds: z.number().min(0.05).default(5),
+    })
+    .default({ concurrency: 16, pollSeconds: 5 }),
+  properties: z.array(propertyEntry).min(1, 'at least one property is required'),
+});
+
+export type BrafaConfig = z.output<typeof configSchema>;
+export type PropertyConfig = BrafaConfig['properties'][number];
