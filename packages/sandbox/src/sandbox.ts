@@ -10,7 +10,7 @@ import { defaultSleep, isNetworkError, jsonResponse, networkError, type Sleep } 
 import { type Beds24Options, createBeds24Router } from './vendors/beds24/router.js';
 import { createMewsRouter, type MewsOptions } from './vendors/mews/router.js';
 import { createScienerRouter, type ScienerOptions } from './vendors/sciener/router.js';
-import type { TbfContract } from './vendors/tbf/contract.js';
+import type { TbfContract, TbfContractOverrides } from './vendors/tbf/contract.js';
 import { createTbfRouter } from './vendors/tbf/router.js';
 import { responseMeta, type VendorRouter } from './vendors/types.js';
 import { Scenario, type ScenarioOptions } from './world/scenario.js';
@@ -31,7 +31,8 @@ export interface SandboxOptions {
   mews?: MewsOptions;
   beds24?: Beds24Options;
   sciener?: ScienerOptions;
-  tbf?: Partial<TbfContract>;
+  /** Overrides of the TBF partner contract, same shape as the adapter's. */
+  tbf?: TbfContractOverrides;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;

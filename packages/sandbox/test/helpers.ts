@@ -57,7 +57,7 @@ export async function sciener<T = Obj>(
   path: string,
   params: Record<string, string | number>,
 ): Promise<{ status: number; json: T }> {
-  const search = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  const search = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
   const request =
     method === 'GET'
       ? new Request(`${TTLOCK}${path}?${search}`)

@@ -68,7 +68,7 @@ export interface PropertySpec {
   /** Beds24 account the property belongs to (accounts share credits and tokens); default its id. */
   beds24Account?: string;
   /** Fixed credentials instead of seeded ones. */
-  credentials?: { accessToken?: string; refreshToken?: string; apiKey?: string };
+  credentials?: { accessToken?: string; refreshToken?: string; apiKey?: string; hotelId?: string };
 }
 
 export interface ScenarioOptions {
@@ -96,7 +96,7 @@ export interface Credentials {
     properties: Record<string, { accessToken: string; enterpriseId: string; serviceId: string }>;
   };
   beds24: Record<string, { refreshToken: string; inviteCode: string; propertyId: number; account: string }>;
-  tbf: Record<string, { apiKey: string }>;
+  tbf: Record<string, { apiKey: string; hotelId: string }>;
   sciener: {
     clientId: string;
     clientSecret: string;
@@ -182,7 +182,10 @@ export class Scenario {
         spec.provider === 'beds24'
           ? { propertyId: 140_000 + this.world.properties.length + 1, account: spec.beds24Account ?? spec.id }
           : null,
-      tbf: spec.provider === 'bookingfactory' ? { apiKey: spec.credentials?.apiKey ?? r.hex(40) } : null,
+      tbf:
+        spec.provider === 'bookingfactory'
+          ? { apiKey: spec.credentials?.apiKey ?? r.hex(40), hotelId: spec.credentials?.hotelId ?? String(r.int(1000, 9999)) }
+          : null,
     };
     this.world.properties.push(property);
     if (property.beds24 && !this.world.beds24.accounts.some((a) => a.name === property.beds24?.account)) {
@@ -542,7 +545,7 @@ export class Scenario {
             account: acc.name,
           };
       }
-      if (p.tbf) tbf[p.id] = { apiKey: p.tbf.apiKey };
+      if (p.tbf) tbf[p.id] = { apiKey: p.tbf.apiKey, hotelId: p.tbf.hotelId };
     }
     return {
       mews: { clientToken: this.world.mews.clientToken, properties: mewsProps },

@@ -31,7 +31,7 @@ export interface WorldProperty {
   checkOutTime: string;
   mews: { enterpriseId: string; serviceId: string; chainId: string; accessToken: string } | null;
   beds24: { propertyId: number; account: string } | null;
-  tbf: { apiKey: string } | null;
+  tbf: { apiKey: string; hotelId: string } | null;
 }
 
 export interface WorldUnit {
@@ -141,6 +141,7 @@ export interface Beds24Account {
 
 export interface TbfKeycode {
   reservationId: string;
+  roomId: string;
   keycode: string;
   validFrom: string | null;
   validTo: string | null;

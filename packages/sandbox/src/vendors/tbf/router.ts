@@ -2,14 +2,11 @@ import { jsonResponse } from '../../util/http.js';
 import { isoSeconds, parseInstant } from '../../util/time.js';
 import type { WorldProperty, WorldReservation } from '../../world/types.js';
 import type { VendorContext, VendorRouter } from '../types.js';
-import { defaultTbfContract, type TbfContract } from './contract.js';
+import { type TbfContract, type TbfContractOverrides, defineTbfContract, readPath, templateRegex, writePath } from './contract.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** TBF envelope: `success` plus `errors` (an array of strings) when it fails (bookingfactory.md §1). */
-function tbfError(status: number, ...errors: string[]): Response {
-  return jsonResponse({ success: false, errors }, status);
-}
+/** The fake books one room per reservation; its line id never changes, even on a room move. */
+const LINE_ID = '1';
 
 function statusOf(r: WorldReservation): string {
   switch (r.state) {
@@ -27,169 +24,171 @@ function statusOf(r: WorldReservation): string {
 }
 
 /**
- * The Booking Factory fake over the configurable contract (tbf/contract.ts): list reservations
- * (paged, by stay dates and `updated_since`) and read/write/delete a reservation's keycode.
+ * The Booking Factory fake over the configurable partner contract (tbf/contract.ts): list a
+ * hotel's bookings by local dates, page by page, and upsert/remove a keycode per (booking, room).
  */
 export function createTbfRouter(
   ctx: VendorContext,
-  contract: Partial<TbfContract> = {},
+  overrides: TbfContractOverrides = {},
 ): VendorRouter & { contract: TbfContract } {
-  const c: TbfContract = { ...defaultTbfContract, ...contract };
-  const keycodeRe = new RegExp(`^${escapeRegExp(c.keycodePath).replace(':id', '([^/]+)')}$`);
+  const c = defineTbfContract(overrides);
+  const list = templateRegex(c.listBookings.path);
+  const write = c.writeKeycode ? templateRegex(c.writeKeycode.path) : null;
+  const remove = c.removeKeycode ? templateRegex(c.removeKeycode.path) : null;
 
-  function propertyOf(request: Request): WorldProperty | undefined {
-    const raw = request.headers.get(c.authHeader);
-    if (raw === null) return undefined;
-    const key = c.authScheme ? raw.replace(new RegExp(`^${c.authScheme}\\s+`, 'i'), '') : raw;
-    return ctx.world.properties.find((p) => p.tbf && p.tbf.apiKey === key);
+  /** TBF envelope: `success: false` plus error strings at the contract's `errorsPath` (bookingfactory.md §1). */
+  function fail(status: number, ...errors: string[]): Response {
+    const body: Record<string, unknown> = { success: false };
+    writePath(body, c.errorsPath, errors);
+    return jsonResponse(body, status);
   }
 
-  function reservationJson(r: WorldReservation) {
+  function authorised(request: Request, hotelId: string): WorldProperty | Response {
+    const raw = request.headers.get(c.auth.header);
+    const key = raw !== null && raw.startsWith(c.auth.prefix) ? raw.slice(c.auth.prefix.length) : null;
+    const property = ctx.world.properties.find((p) => p.tbf && p.tbf.apiKey === key);
+    if (!property) return fail(401, 'Authorization Token is invalid');
+    if (property.tbf?.hotelId !== hotelId) return fail(403, `no access to hotel ${hotelId}`);
+    return property;
+  }
+
+  function bookingJson(r: WorldReservation): Record<string, unknown> {
     const guest = ctx.world.guests.find((g) => g.id === r.guestId);
-    const keycode = ctx.world.tbf.keycodes.find((k) => k.reservationId === r.id) ?? null;
-    const unit =
-      r.unitName === null
-        ? null
-        : ctx.world.units.find((u) => u.propertyId === r.propertyId && u.unitName === r.unitName);
-    return {
-      id: r.id,
-      confirmation_code: r.id,
-      status: statusOf(r),
-      room_id: unit?.tbf.roomId ?? null,
-      room_name: r.unitName,
-      room_type: unit?.category ?? null,
-      date_from: r.arrival,
-      date_to: r.departure,
-      check_in_at: isoSeconds(r.startUtc),
-      check_out_at: isoSeconds(r.endUtc),
-      guest: {
-        first_name: guest?.firstName ?? '',
-        last_name: guest?.lastName ?? '',
-        email: guest?.email ?? '',
-        phone: guest?.phone ?? '',
-      },
-      created_at: isoSeconds(r.createdUtc),
-      updated_at: isoSeconds(r.updatedUtc),
-      keycode: keycode
-        ? { code: keycode.keycode, valid_from: keycode.validFrom, valid_to: keycode.validTo }
-        : null,
-    };
+    const unit = r.unitName === null ? null : ctx.world.units.find((u) => u.propertyId === r.propertyId && u.unitName === r.unitName);
+    const out: Record<string, unknown> = {};
+    const b = c.booking;
+    writePath(out, b.id, r.id);
+    writePath(out, b.reference, r.id);
+    writePath(out, b.status, statusOf(r));
+    writePath(out, b.arrival, r.arrival);
+    writePath(out, b.departure, r.departure);
+    writePath(out, b.guestFirstName, guest?.firstName ?? '');
+    writePath(out, b.guestLastName, guest?.lastName ?? '');
+    const line: Record<string, unknown> = {};
+    writePath(line, c.room.lineId, LINE_ID);
+    writePath(line, c.room.roomId, unit?.tbf.roomId ?? null);
+    writePath(line, c.room.roomName, r.unitName);
+    if (b.rooms === null) Object.assign(out, line);
+    else writePath(out, b.rooms, [line]);
+    out.updated_at = isoSeconds(r.updatedUtc);
+    return out;
   }
 
-  function list(property: WorldProperty, url: URL): Response {
+  function listBookings(property: WorldProperty, url: URL): Response {
     const q = url.searchParams;
-    const from = q.get('date_from');
-    const to = q.get('date_to');
-    if (from !== null && !DATE.test(from)) return tbfError(400, 'date_from must be YYYY-MM-DD');
-    if (to !== null && !DATE.test(to)) return tbfError(400, 'date_to must be YYYY-MM-DD');
-    const since = q.get('updated_since');
-    const sinceDate = since === null ? null : parseInstant(since);
-    if (since !== null && !sinceDate) return tbfError(400, 'updated_since must be an ISO 8601 date-time');
-    const page = Number(q.get('page') ?? '1');
-    const perPage = Number(q.get('per_page') ?? String(c.pageSize));
-    if (!Number.isInteger(page) || page < 1) return tbfError(400, 'page must be a positive integer');
-    if (!Number.isInteger(perPage) || perPage < 1 || perPage > c.maxPageSize) {
-      return tbfError(400, `per_page must be between 1 and ${c.maxPageSize}`);
-    }
-    // Stays colliding with [date_from, date_to): arrival before the end and departure after the start.
+    const from = q.get(c.listBookings.query.from);
+    const to = q.get(c.listBookings.query.to);
+    if (from === null || !DATE.test(from)) return fail(400, `${c.listBookings.query.from} must be YYYY-MM-DD`);
+    if (to === null || !DATE.test(to)) return fail(400, `${c.listBookings.query.to} must be YYYY-MM-DD`);
+    const pageRaw = q.get(c.listBookings.query.page) ?? '1';
+    if (!/^[1-9]\d*$/.test(pageRaw)) return fail(400, `${c.listBookings.query.page} must be a positive integer`);
+    const page = Number(pageRaw);
+    // Stays touching [from, to] (both inclusive, local dates), cancelled ones included.
     const rows = ctx.world.reservations
-      .filter((r) => r.propertyId === property.id)
-      .filter((r) => (to === null || r.arrival < to) && (from === null || r.departure > from))
-      .filter((r) => sinceDate === null || r.updatedUtc >= sinceDate)
+      .filter((r) => r.propertyId === property.id && r.arrival <= to && r.departure >= from)
       .sort((a, b) => a.seq - b.seq);
-    const totalPages = Math.max(1, Math.ceil(rows.length / perPage));
-    return jsonResponse({
-      success: true,
-      reservations: rows.slice((page - 1) * perPage, page * perPage).map(reservationJson),
-      page,
-      per_page: perPage,
-      total: rows.length,
-      total_pages: totalPages,
-    });
+    const items = rows.slice((page - 1) * c.pageSize, page * c.pageSize).map(bookingJson);
+    const body: Record<string, unknown> = { success: true };
+    writePath(body, c.listBookings.itemsPath, items);
+    writePath(body, c.listBookings.nextPagePath, rows.length > page * c.pageSize ? page + 1 : null);
+    return jsonResponse(body);
   }
 
-  async function keycode(property: WorldProperty, request: Request, id: string): Promise<Response> {
-    const reservation = ctx.world.reservations.find((r) => r.propertyId === property.id && r.id === id);
-    if (!reservation) return tbfError(404, `reservation ${id} not found`);
-    const store = ctx.world.tbf;
-    const existing = store.keycodes.find((k) => k.reservationId === id);
-    if (request.method === 'GET') {
-      return jsonResponse({ success: true, keycode: existing ? keycodeJson(existing) : null });
-    }
-    if (request.method === 'DELETE') {
-      // Idempotent: deleting a missing keycode is a success too.
-      store.keycodes = store.keycodes.filter((k) => k.reservationId !== id);
-      return jsonResponse({ success: true });
-    }
-    if (request.method !== 'PUT') return tbfError(405, `method ${request.method} not allowed`);
+  function target(property: WorldProperty, bookingId: string, roomId: string): WorldReservation | Response {
+    const r = ctx.world.reservations.find((x) => x.propertyId === property.id && x.id === bookingId);
+    if (!r) return fail(404, `booking ${bookingId} not found`);
+    if (!ctx.world.units.some((u) => u.propertyId === property.id && u.tbf.roomId === roomId)) return fail(404, `room ${roomId} not found`);
+    return r;
+  }
+
+  async function writeKeycode(property: WorldProperty, request: Request, bookingId: string, roomId: string): Promise<Response> {
+    const op = c.writeKeycode;
+    if (!op) return fail(404, 'keycode write is disabled');
+    const r = target(property, bookingId, roomId);
+    if (r instanceof Response) return r;
+    const current = ctx.world.units.find((u) => u.propertyId === property.id && u.unitName === r.unitName)?.tbf.roomId;
+    if (current !== roomId) return fail(409, `room ${roomId} is not the room of booking ${bookingId}`);
     let body: unknown;
     try {
       body = JSON.parse(await request.text());
     } catch {
-      return tbfError(400, 'body must be JSON');
+      return fail(400, 'body must be JSON');
     }
-    const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-    if (typeof b.keycode !== 'string' || !/^\d{4,12}$/.test(b.keycode))
-      return tbfError(422, 'keycode must be 4-12 digits');
-    const validFrom = b.valid_from === undefined || b.valid_from === null ? null : parseInstant(b.valid_from);
-    const validTo = b.valid_to === undefined || b.valid_to === null ? null : parseInstant(b.valid_to);
-    if (b.valid_from != null && !validFrom) return tbfError(422, 'valid_from must be an ISO 8601 date-time');
-    if (b.valid_to != null && !validTo) return tbfError(422, 'valid_to must be an ISO 8601 date-time');
-    // PUT is an upsert keyed by reservation: repeating it changes nothing (safe after a timeout).
+    const code = readPath(body, op.body.code);
+    if (typeof code !== 'string' || !/^\d{4,12}$/.test(code)) return fail(422, `${op.body.code} must be 4-12 digits`);
+    const validFrom = parseInstant(readPath(body, op.body.validFrom));
+    const validTo = parseInstant(readPath(body, op.body.validTo));
+    if (!validFrom) return fail(422, `${op.body.validFrom} must be an ISO 8601 date-time`);
+    if (!validTo || validTo <= validFrom) return fail(422, `${op.body.validTo} must be an ISO 8601 date-time after ${op.body.validFrom}`);
+    // An upsert keyed by (booking, room): repeating it changes nothing, so it is safe after a timeout.
     const record = {
-      reservationId: id,
-      keycode: b.keycode,
-      validFrom: validFrom ? isoSeconds(validFrom) : null,
-      validTo: validTo ? isoSeconds(validTo) : null,
+      reservationId: bookingId,
+      roomId,
+      keycode: code,
+      validFrom: isoSeconds(validFrom),
+      validTo: isoSeconds(validTo),
       updatedAt: isoSeconds(ctx.clock.now()),
     };
-    store.keycodes = [...store.keycodes.filter((k) => k.reservationId !== id), record];
-    return jsonResponse({ success: true, keycode: keycodeJson(record) });
+    ctx.world.tbf.keycodes = [
+      ...ctx.world.tbf.keycodes.filter((k) => !(k.reservationId === bookingId && k.roomId === roomId)),
+      record,
+    ];
+    return jsonResponse({ success: true });
+  }
+
+  function removeKeycode(property: WorldProperty, bookingId: string, roomId: string): Response {
+    const r = target(property, bookingId, roomId);
+    if (r instanceof Response) return r;
+    const exists = ctx.world.tbf.keycodes.some((k) => k.reservationId === bookingId && k.roomId === roomId);
+    if (!exists) return fail(404, 'keycode not found');
+    ctx.world.tbf.keycodes = ctx.world.tbf.keycodes.filter((k) => !(k.reservationId === bookingId && k.roomId === roomId));
+    return jsonResponse({ success: true });
+  }
+
+  function match(rx: { re: RegExp; names: string[] } | null, path: string): Record<string, string> | null {
+    const m = rx?.re.exec(path);
+    if (!rx || !m) return null;
+    return Object.fromEntries(rx.names.map((name, i) => [name, decodeURIComponent(m[i + 1] ?? '')]));
+  }
+
+  /** The contract path inside the mounted base (everything from the first `/hotels/…`-like segment). */
+  function contractPath(pathname: string): string | null {
+    const first = c.listBookings.path.split('/').filter(Boolean)[0];
+    const index = first === undefined ? -1 : pathname.indexOf(`/${first}/`);
+    return index < 0 ? null : pathname.slice(index);
   }
 
   async function handle(request: Request, path: string): Promise<Response> {
-    const property = propertyOf(request);
-    if (!property) return tbfError(401, 'Authorization Token is invalid');
-    const sub = path.slice(c.basePath.length);
     const url = new URL(request.url);
-    if (sub === c.listPath && request.method === 'GET') return list(property, url);
-    const match = keycodeRe.exec(sub);
-    if (match?.[1]) return keycode(property, request, decodeURIComponent(match[1]));
-    return tbfError(404, `no route for ${request.method} ${path}`);
+    const listed = request.method === c.listBookings.method ? match(list, path) : null;
+    const written = c.writeKeycode && request.method === c.writeKeycode.method ? match(write, path) : null;
+    const removed = c.removeKeycode && request.method === c.removeKeycode.method ? match(remove, path) : null;
+    const params = listed ?? written ?? removed;
+    if (!params) return fail(404, `no route for ${request.method} ${path}`);
+    const property = authorised(request, params.hotelId ?? '');
+    if (property instanceof Response) return property;
+    if (listed) return listBookings(property, url);
+    if (written) return writeKeycode(property, request, params.bookingId ?? '', params.roomId ?? '');
+    return removeKeycode(property, params.bookingId ?? '', params.roomId ?? '');
   }
 
   return {
     contract: c,
-    relativePath: (pathname) => {
-      const index = pathname.indexOf(c.basePath);
-      return index < 0 ? null : pathname.slice(index);
-    },
+    relativePath: contractPath,
     endpoint: (method, path) => {
-      const sub = path.slice(c.basePath.length);
-      return `${method} ${keycodeRe.test(sub) ? c.keycodePath : sub}`;
+      if (match(list, path) && method === c.listBookings.method) return `${method} ${c.listBookings.path}`;
+      if (c.writeKeycode && method === c.writeKeycode.method && match(write, path)) return `${method} ${c.writeKeycode.path}`;
+      if (c.removeKeycode && method === c.removeKeycode.method && match(remove, path)) return `${method} ${c.removeKeycode.path}`;
+      return `${method} ${path}`;
     },
     handle,
     faultResponse(kind, detail) {
       if (kind === 'rateLimit') {
-        return new Response(JSON.stringify({ success: false, errors: ['Too many requests'] }), {
-          status: 429,
-          headers: { 'content-type': 'application/json', 'Retry-After': String(detail.retryAfterSeconds) },
-        });
+        const response = fail(429, 'Too many requests');
+        response.headers.set('Retry-After', String(detail.retryAfterSeconds));
+        return response;
       }
-      return tbfError(detail.status, 'Internal server error');
+      return fail(detail.status, 'Internal server error');
     },
   };
-}
-
-function keycodeJson(k: {
-  keycode: string;
-  validFrom: string | null;
-  validTo: string | null;
-  updatedAt: string;
-}) {
-  return { code: k.keycode, valid_from: k.validFrom, valid_to: k.validTo, updated_at: k.updatedAt };
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
