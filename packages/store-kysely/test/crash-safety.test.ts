@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/index.js';
 import { bundleFixture, type RunningChild, runChild } from './support/child-process.js';
 import { createDatabase, dropDatabase, uniqueDatabaseName } from './support/databases.js';
+import { databaseUrl } from './support/pg-stores.js';
 import { describePostgres, postgresUrl } from './support/pg-suite.js';
 
 const T0 = new Date('2026-04-01T10:00:00Z');
@@ -108,7 +109,7 @@ describePostgres('crash safety: PostgreSQL', adminUrl, (admin) => {
   crashSuite(
     async () => {
       await createDatabase(admin, name);
-      return Object.assign(new URL(admin), { pathname: `/${name}` }).toString();
+      return databaseUrl(admin, name);
     },
     () => dropDatabase(admin, name),
   );

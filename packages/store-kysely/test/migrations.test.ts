@@ -11,6 +11,7 @@ import {
   type SqlDialect,
 } from '../src/index.js';
 import { createDatabase, dropDatabase, uniqueDatabaseName } from './support/databases.js';
+import { databaseUrl } from './support/pg-stores.js';
 import { describePostgres, postgresUrl } from './support/pg-suite.js';
 import { dumpSchema } from './support/schema-dump.js';
 
@@ -91,6 +92,6 @@ describePostgres('migrations: PostgreSQL', adminUrl, (admin) => {
     const name = uniqueDatabaseName('brafa_mig');
     await createDatabase(admin, name);
     created.push(name);
-    return openKysely(Object.assign(new URL(admin), { pathname: `/${name}` }).toString(), { poolSize: 2 });
+    return openKysely(databaseUrl(admin, name), { poolSize: 2 });
   });
 });

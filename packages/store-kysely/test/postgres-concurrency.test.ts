@@ -3,6 +3,7 @@ import { makeBooking } from '@brafa/core/testing';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openStore } from '../src/index.js';
 import { createDatabase, dropDatabase, uniqueDatabaseName } from './support/databases.js';
+import { databaseUrl } from './support/pg-stores.js';
 import { describePostgres, postgresUrl } from './support/pg-suite.js';
 
 const T0 = new Date('2026-04-01T10:00:00Z');
@@ -26,7 +27,7 @@ describePostgres('PostgreSQL: several workers share one queue', adminUrl, (admin
   beforeEach(async () => {
     name = uniqueDatabaseName('brafa_conc');
     await createDatabase(admin, name);
-    url = Object.assign(new URL(admin), { pathname: `/${name}` }).toString();
+    url = databaseUrl(admin, name);
     const setup = await openStore(url); // migrates
     await setup.close();
   });
