@@ -117,6 +117,15 @@ describe('writeBack: resource access tokens', () => {
     expect(opCalls(fake)).toEqual([GET]);
   });
 
+  it('compares validity at MEWS precision: milliseconds never cause a rewrite', async () => {
+    const { fake, s, provider } = setup();
+    const precise = { validFrom: new Date(FROM.getTime() + 250), validTo: new Date(TO.getTime() + 999) };
+    await provider.writeBack!([upsert(s.reservations.confirmed, s.rooms.r101, precise)]);
+    fake.requests.length = 0;
+    await provider.writeBack!([upsert(s.reservations.confirmed, s.rooms.r101, precise)]);
+    expect(opCalls(fake)).toEqual([GET]);
+  });
+
   it('leaves other integrations’ tokens alone (RFID, other rooms)', async () => {
     const { fake, s, provider } = setup();
     const rfid = fake.addToken({

@@ -46,7 +46,8 @@ function wrapPermissions(p: TokenPermissions): ResourceAccessTokenParameters['Pe
   };
 }
 
-const sameInstant = (a: string, b: Date) => Date.parse(a) === b.getTime();
+/** Compared at MEWS's precision (whole seconds), so sub-second input never causes a rewrite. */
+const sameInstant = (a: string, b: Date) => Date.parse(a) === Date.parse(formatUtc(b));
 
 function samePermissions(token: ResourceAccessToken, p: TokenPermissions): boolean {
   const t = token.Permissions;

@@ -102,7 +102,10 @@ export async function writeBack(items: WriteBackItem[], deps: WriteBackDeps): Pr
   }
 
   return items.map((item): WriteBackResult => {
-    const o = outcomes.get(item.bookingId) ?? { ok: false, error: new Error('not processed') };
+    const o: Outcome = outcomes.get(item.bookingId) ?? {
+      ok: false,
+      error: new TransientError(`MEWS write-back did not process booking ${item.bookingId}`),
+    };
     return o.ok
       ? { bookingId: item.bookingId, ok: true, ref: o.ref }
       : { bookingId: item.bookingId, ok: false, error: o.error };
