@@ -45,6 +45,10 @@ export async function openKysely(
   if (/^postgres(ql)?:\/\//.test(url)) {
     const { Pool } = await import('pg');
     const pool = new Pool({ connectionString: url, max: options.poolSize ?? 10 });
+    // An idle connection the server drops (restart, failover) emits 'error' on the pool, which
+    // would crash the process if unhandled. The pool discards that client; the next query
+    // opens a new one, and a query that was using it fails on its own.
+    pool.on('error', () => {});
     return new Kysely<BrafaDatabase>({ dialect: new PostgresDialect({ pool }) });
   }
   // Never echo the URL: it may carry a password.
