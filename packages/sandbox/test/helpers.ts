@@ -1,5 +1,12 @@
 import { ManualClock } from '@brafa/core';
-import { type Sandbox, type SandboxOptions, type ScenarioOptions, createSandbox, createScenario, md5Hex } from '../src/index.js';
+import {
+  createSandbox,
+  createScenario,
+  md5Hex,
+  type Sandbox,
+  type SandboxOptions,
+  type ScenarioOptions,
+} from '../src/index.js';
 
 export const START = '2026-03-01T10:00:00Z';
 
@@ -8,7 +15,11 @@ export function makeSandbox(
   options: Omit<SandboxOptions, 'scenario' | 'clock'> = {},
 ): { sandbox: Sandbox; clock: ManualClock } {
   const clock = new ManualClock(START);
-  const sandbox = createSandbox({ ...options, scenario: createScenario({ seed: 7, ...scenario, clock }), clock });
+  const sandbox = createSandbox({
+    ...options,
+    scenario: createScenario({ seed: 7, ...scenario, clock }),
+    clock,
+  });
   return { sandbox, clock };
 }
 
@@ -32,7 +43,10 @@ export async function mews<T = Obj>(
   body: unknown,
 ): Promise<{ status: number; json: T; headers: Headers }> {
   const response = await sandbox.router('mews')(
-    new Request(`${MEWS}/${operation}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    new Request(`${MEWS}/${operation}`, {
+      method: 'POST',
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    }),
   );
   return { status: response.status, json: (await response.json()) as T, headers: response.headers };
 }
@@ -57,7 +71,9 @@ export async function sciener<T = Obj>(
   path: string,
   params: Record<string, string | number>,
 ): Promise<{ status: number; json: T }> {
-  const search = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
+  const search = new URLSearchParams(
+    Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]),
+  );
   const request =
     method === 'GET'
       ? new Request(`${TTLOCK}${path}?${search}`)
@@ -72,5 +88,9 @@ export async function sciener<T = Obj>(
 
 /** Common /v3 params for the sandbox clock. */
 export function common(sandbox: Sandbox, accessToken: string) {
-  return { clientId: sandbox.credentials().sciener.clientId, accessToken, date: sandbox.clock.now().getTime() };
+  return {
+    clientId: sandbox.credentials().sciener.clientId,
+    accessToken,
+    date: sandbox.clock.now().getTime(),
+  };
 }

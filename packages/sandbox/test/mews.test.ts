@@ -1,22 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { type Obj, makeSandbox, mews, mewsAuth } from './helpers.js';
+import { makeSandbox, mews, mewsAuth, type Obj } from './helpers.js';
 
 const ALL_STATES = ['Inquired', 'Confirmed', 'Started', 'Processed', 'Canceled', 'Optional', 'Requested'];
 
 function setup(reservations = 25) {
   return makeSandbox({
-    properties: [{ id: 'P1', provider: 'mews', units: 12, reservations: { count: reservations, cancelledRatio: 0.2 } }],
+    properties: [
+      { id: 'P1', provider: 'mews', units: 12, reservations: { count: reservations, cancelledRatio: 0.2 } },
+    ],
   });
 }
 
-type Reservations = { Reservations: Array<{ Id: string; State: string; AssignedResourceId: string | null; ScheduledStartUtc: string }>; Cursor: string | null };
+type Reservations = {
+  Reservations: Array<{
+    Id: string;
+    State: string;
+    AssignedResourceId: string | null;
+    ScheduledStartUtc: string;
+  }>;
+  Cursor: string | null;
+};
 
 describe('MEWS auth and transport', () => {
   it('rejects a wrong AccessToken with 401 and the MEWS error body', async () => {
     const { sandbox } = setup();
     const res = await mews<Obj>(sandbox, 'configuration/get', { ...mewsAuth(sandbox), AccessToken: 'nope' });
     expect(res.status).toBe(401);
-    expect(res.json).toMatchObject({ Message: expect.any(String), RequestId: expect.any(String), Details: null });
+    expect(res.json).toMatchObject({
+      Message: expect.any(String),
+      RequestId: expect.any(String),
+      Details: null,
+    });
     expect(res.headers.get('Request-Id')).toBe(res.json.RequestId);
   });
 
@@ -44,7 +58,11 @@ describe('MEWS auth and transport', () => {
 
   it('returns the enterprise time zone from configuration/get', async () => {
     const { sandbox } = setup();
-    const res = await mews<{ Enterprise: { TimeZoneIdentifier: string; Id: string } }>(sandbox, 'configuration/get', mewsAuth(sandbox));
+    const res = await mews<{ Enterprise: { TimeZoneIdentifier: string; Id: string } }>(
+      sandbox,
+      'configuration/get',
+      mewsAuth(sandbox),
+    );
     expect(res.status).toBe(200);
     expect(res.json.Enterprise.TimeZoneIdentifier).toBe('Europe/Prague');
     expect(res.json.Enterprise.Id).toBe(sandbox.credentials().mews.properties.P1?.enterpriseId);
@@ -59,11 +77,15 @@ describe('MEWS reservations paging and filters', () => {
     let cursor: string | null = null;
     const sizes: number[] = [];
     for (let i = 0; i < 10; i++) {
-      const res: { json: Reservations } = await mews<Reservations>(sandbox, 'reservations/getAll/2023-06-06', {
-        ...mewsAuth(sandbox),
-        States: ALL_STATES,
-        Limitation: { Count: 10, ...(cursor ? { Cursor: cursor } : {}) },
-      });
+      const res: { json: Reservations } = await mews<Reservations>(
+        sandbox,
+        'reservations/getAll/2023-06-06',
+        {
+          ...mewsAuth(sandbox),
+          States: ALL_STATES,
+          Limitation: { Count: 10, ...(cursor ? { Cursor: cursor } : {}) },
+        },
+      );
       sizes.push(res.json.Reservations.length);
       seen.push(...res.json.Reservations.map((r) => r.Id));
       if (res.json.Cursor === null) break;
@@ -74,14 +96,22 @@ describe('MEWS reservations paging and filters', () => {
     expect(sizes.at(-1)).toBe(0);
     expect(sizes.slice(0, -1).every((n, i, all) => n === 10 || i === all.length - 1)).toBe(true);
     // Newest first: creation order reversed.
-    expect(seen).toEqual(sandbox.scenario.reservations('P1').map((r) => r.id).reverse());
+    expect(seen).toEqual(
+      sandbox.scenario
+        .reservations('P1')
+        .map((r) => r.id)
+        .reverse(),
+    );
   });
 
   it('requires Limitation and rejects Count above 1000 or an unknown Cursor', async () => {
     const { sandbox } = setup();
     const auth = mewsAuth(sandbox);
     expect((await mews(sandbox, 'reservations/getAll/2023-06-06', auth)).status).toBe(400);
-    expect((await mews(sandbox, 'reservations/getAll/2023-06-06', { ...auth, Limitation: { Count: 1001 } })).status).toBe(400);
+    expect(
+      (await mews(sandbox, 'reservations/getAll/2023-06-06', { ...auth, Limitation: { Count: 1001 } }))
+        .status,
+    ).toBe(400);
     const res = await mews(sandbox, 'reservations/getAll/2023-06-06', {
       ...auth,
       Limitation: { Count: 10, Cursor: '00000000-0000-4000-8000-000000000000' },
@@ -131,7 +161,9 @@ describe('MEWS reservations paging and filters', () => {
   it('sees a date change through UpdatedUtc and a room move through AssignedResourceId', async () => {
     const { sandbox, clock } = setup(10);
     const auth = mewsAuth(sandbox);
-    const target = sandbox.scenario.reservations('P1').find((r) => r.state === 'Confirmed' && r.unitName !== null);
+    const target = sandbox.scenario
+      .reservations('P1')
+      .find((r) => r.state === 'Confirmed' && r.unitName !== null);
     if (!target) throw new Error('no confirmed reservation');
     clock.advance(60_000);
     const since = clock.now().toISOString();
@@ -199,7 +231,12 @@ describe('MEWS rate limit', () => {
 
   it('counts per AccessToken', async () => {
     const { sandbox } = makeSandbox(
-      { properties: [{ id: 'P1', provider: 'mews', units: 1 }, { id: 'P2', provider: 'mews', units: 1 }] },
+      {
+        properties: [
+          { id: 'P1', provider: 'mews', units: 1 },
+          { id: 'P2', provider: 'mews', units: 1 },
+        ],
+      },
       { mews: { rateLimit: { limit: 3, windowMs: 30_000 } } },
     );
     for (let i = 0; i < 3; i++) await mews(sandbox, 'configuration/get', mewsAuth(sandbox, 'P1'));
@@ -208,7 +245,12 @@ describe('MEWS rate limit', () => {
   });
 });
 
-type Tokens = { ResourceAccessTokens: Array<Obj & { Id: string; Value: string; Permissions: Obj; IsActive: boolean; ValidityEndUtc: string }>; Cursor?: string | null };
+type Tokens = {
+  ResourceAccessTokens: Array<
+    Obj & { Id: string; Value: string; Permissions: Obj; IsActive: boolean; ValidityEndUtc: string }
+  >;
+  Cursor?: string | null;
+};
 
 describe('MEWS resource access tokens', () => {
   it('adds (request wraps permissions in Value, response has plain booleans), updates, deletes and reads back', async () => {
@@ -227,7 +269,12 @@ describe('MEWS resource access tokens', () => {
           Value: '482913',
           ValidityStartUtc: '2026-03-02T14:00:00Z',
           ValidityEndUtc: '2026-03-05T10:00:00Z',
-          Permissions: { Bed: { Value: false }, Room: { Value: true }, Floor: { Value: false }, Building: { Value: false } },
+          Permissions: {
+            Bed: { Value: false },
+            Room: { Value: true },
+            Floor: { Value: false },
+            Building: { Value: false },
+          },
         },
       ],
     });
@@ -239,10 +286,17 @@ describe('MEWS resource access tokens', () => {
     const updated = await mews<Tokens>(sandbox, 'resourceAccessTokens/update', {
       ...auth,
       ResourceAccessTokenUpdates: [
-        { ResourceAccessTokenId: token?.Id, ValidityEndUtc: { Value: '2026-03-06T10:00:00Z' }, Value: { Value: '551739' } },
+        {
+          ResourceAccessTokenId: token?.Id,
+          ValidityEndUtc: { Value: '2026-03-06T10:00:00Z' },
+          Value: { Value: '551739' },
+        },
       ],
     });
-    expect(updated.json.ResourceAccessTokens[0]).toMatchObject({ Value: '551739', ValidityEndUtc: '2026-03-06T10:00:00Z' });
+    expect(updated.json.ResourceAccessTokens[0]).toMatchObject({
+      Value: '551739',
+      ValidityEndUtc: '2026-03-06T10:00:00Z',
+    });
 
     // ServiceOrderId is not updatable: unknown property → 400.
     const notUpdatable = await mews(sandbox, 'resourceAccessTokens/update', {
@@ -251,12 +305,20 @@ describe('MEWS resource access tokens', () => {
     });
     expect(notUpdatable.status).toBe(400);
 
-    const read = await mews<Tokens>(sandbox, 'resourceAccessTokens/getAll', { ...auth, ServiceOrderIds: [res.id], Limitation: { Count: 10 } });
+    const read = await mews<Tokens>(sandbox, 'resourceAccessTokens/getAll', {
+      ...auth,
+      ServiceOrderIds: [res.id],
+      Limitation: { Count: 10 },
+    });
     expect(read.json.ResourceAccessTokens.map((t) => t.Id)).toEqual([token?.Id]);
 
     const deleted = await mews<Obj>(sandbox, 'resourceAccessTokens/delete', { ...auth, Ids: [token?.Id] });
     expect(deleted.json).toEqual({});
-    const active = await mews<Tokens>(sandbox, 'resourceAccessTokens/getAll', { ...auth, ServiceOrderIds: [res.id], Limitation: { Count: 10 } });
+    const active = await mews<Tokens>(sandbox, 'resourceAccessTokens/getAll', {
+      ...auth,
+      ServiceOrderIds: [res.id],
+      Limitation: { Count: 10 },
+    });
     expect(active.json.ResourceAccessTokens).toEqual([]);
     const gone = await mews<Tokens>(sandbox, 'resourceAccessTokens/getAll', {
       ...auth,
@@ -292,7 +354,9 @@ describe('MEWS resource access tokens', () => {
   it('requires one of its filters on getAll and a known ServiceOrderId on add', async () => {
     const { sandbox } = setup(2);
     const auth = mewsAuth(sandbox);
-    expect((await mews(sandbox, 'resourceAccessTokens/getAll', { ...auth, Limitation: { Count: 10 } })).status).toBe(400);
+    expect(
+      (await mews(sandbox, 'resourceAccessTokens/getAll', { ...auth, Limitation: { Count: 10 } })).status,
+    ).toBe(400);
     const bad = await mews(sandbox, 'resourceAccessTokens/add', {
       ...auth,
       ResourceAccessTokenParameters: [
@@ -316,23 +380,33 @@ describe('MEWS notes, customers, rooms and services', () => {
     const { sandbox } = setup(2);
     const auth = mewsAuth(sandbox);
     const id = sandbox.scenario.reservations('P1')[0]?.id;
-    const added = await mews<{ ServiceOrderNotes: Array<{ Id: string; Type: string }> }>(sandbox, 'serviceOrderNotes/add', {
-      ...auth,
-      ServiceOrderNotes: [{ ServiceOrderId: id, Text: 'Door code ends in 3' }],
-    });
+    const added = await mews<{ ServiceOrderNotes: Array<{ Id: string; Type: string }> }>(
+      sandbox,
+      'serviceOrderNotes/add',
+      {
+        ...auth,
+        ServiceOrderNotes: [{ ServiceOrderId: id, Text: 'Door code ends in 3' }],
+      },
+    );
     const note = added.json.ServiceOrderNotes[0];
     expect(note?.Type).toBe('General');
     await mews(sandbox, 'serviceOrderNotes/update', {
       ...auth,
       ServiceOrderNoteUpdates: [{ ServiceOrderNoteId: note?.Id, Text: { Value: 'updated' } }],
     });
-    const read = await mews<{ ServiceOrderNotes: Array<{ Text: string }> }>(sandbox, 'serviceOrderNotes/getAll', {
-      ...auth,
-      ServiceOrderIds: [id],
-      Limitation: { Count: 10 },
-    });
+    const read = await mews<{ ServiceOrderNotes: Array<{ Text: string }> }>(
+      sandbox,
+      'serviceOrderNotes/getAll',
+      {
+        ...auth,
+        ServiceOrderIds: [id],
+        Limitation: { Count: 10 },
+      },
+    );
     expect(read.json.ServiceOrderNotes.map((n) => n.Text)).toEqual(['updated']);
-    expect((await mews(sandbox, 'serviceOrderNotes/delete', { ...auth, ServiceOrderNoteIds: [note?.Id] })).json).toEqual({});
+    expect(
+      (await mews(sandbox, 'serviceOrderNotes/delete', { ...auth, ServiceOrderNoteIds: [note?.Id] })).json,
+    ).toEqual({});
     expect(sandbox.inspect.mewsNotes()).toEqual([]);
   });
 
@@ -340,47 +414,83 @@ describe('MEWS notes, customers, rooms and services', () => {
     const { sandbox } = setup(3);
     const auth = mewsAuth(sandbox);
     const ids = sandbox.scenario.reservations('P1').map((r) => r.guestId);
-    const res = await mews<{ Customers: Array<{ Id: string; LastName: string }> }>(sandbox, 'customers/getAll', {
-      ...auth,
-      CustomerIds: ids,
-      Extent: { Customers: true, Addresses: false },
-      Limitation: { Count: 100 },
-    });
+    const res = await mews<{ Customers: Array<{ Id: string; LastName: string }> }>(
+      sandbox,
+      'customers/getAll',
+      {
+        ...auth,
+        CustomerIds: ids,
+        Extent: { Customers: true, Addresses: false },
+        Limitation: { Count: 100 },
+      },
+    );
     expect(res.json.Customers.map((c) => c.Id).sort()).toEqual([...ids].sort());
-    expect((await mews(sandbox, 'customers/getAll', { ...auth, Extent: { Customers: true }, Limitation: { Count: 10 } })).status).toBe(400);
-    expect((await mews(sandbox, 'customers/getAll', { ...auth, CustomerIds: ids, Limitation: { Count: 10 } })).status).toBe(400);
+    expect(
+      (
+        await mews(sandbox, 'customers/getAll', {
+          ...auth,
+          Extent: { Customers: true },
+          Limitation: { Count: 10 },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await mews(sandbox, 'customers/getAll', { ...auth, CustomerIds: ids, Limitation: { Count: 10 } }))
+        .status,
+    ).toBe(400);
   });
 
   it('maps services → categories → assignments → resources', async () => {
     const { sandbox } = setup(0);
     const auth = mewsAuth(sandbox);
-    const services = await mews<{ Services: Array<{ Id: string; Data: { Discriminator: string; Value: Obj } }> }>(sandbox, 'services/getAll', {
+    const services = await mews<{
+      Services: Array<{ Id: string; Data: { Discriminator: string; Value: Obj } }>;
+    }>(sandbox, 'services/getAll', {
       ...auth,
       Limitation: { Count: 10 },
     });
     const service = services.json.Services[0];
-    expect(service?.Data).toMatchObject({ Discriminator: 'Bookable', Value: { StartOffset: 'P0M0DT15H0M0S' } });
-    const categories = await mews<{ ResourceCategories: Array<{ Id: string }> }>(sandbox, 'resourceCategories/getAll', {
-      ...auth,
-      ServiceIds: [service?.Id],
-      Limitation: { Count: 100 },
+    expect(service?.Data).toMatchObject({
+      Discriminator: 'Bookable',
+      Value: { StartOffset: 'P0M0DT15H0M0S' },
     });
+    const categories = await mews<{ ResourceCategories: Array<{ Id: string }> }>(
+      sandbox,
+      'resourceCategories/getAll',
+      {
+        ...auth,
+        ServiceIds: [service?.Id],
+        Limitation: { Count: 100 },
+      },
+    );
     expect(categories.json.ResourceCategories).toHaveLength(3);
     const assignments = await mews<{ ResourceCategoryAssignments: Array<{ ResourceId: string }> }>(
       sandbox,
       'resourceCategoryAssignments/getAll',
-      { ...auth, ResourceCategoryIds: categories.json.ResourceCategories.map((c) => c.Id), Limitation: { Count: 100 } },
+      {
+        ...auth,
+        ResourceCategoryIds: categories.json.ResourceCategories.map((c) => c.Id),
+        Limitation: { Count: 100 },
+      },
     );
-    const resources = await mews<{ Resources: Array<{ Id: string; Name: string }> }>(sandbox, 'resources/getAll', {
-      ...auth,
-      Extent: { Resources: true, Inactive: false },
-      Limitation: { Count: 1000 },
-    });
+    const resources = await mews<{ Resources: Array<{ Id: string; Name: string }> }>(
+      sandbox,
+      'resources/getAll',
+      {
+        ...auth,
+        Extent: { Resources: true, Inactive: false },
+        Limitation: { Count: 1000 },
+      },
+    );
     expect(resources.json.Resources).toHaveLength(12);
     expect(new Set(assignments.json.ResourceCategoryAssignments.map((a) => a.ResourceId))).toEqual(
       new Set(resources.json.Resources.map((r) => r.Id)),
     );
-    expect((await mews(sandbox, 'resourceCategories/getAll', { ...auth, Limitation: { Count: 10 } })).status).toBe(400);
-    expect((await mews(sandbox, 'resources/getAll', { ...auth, Limitation: { Count: 10 } })).status).toBe(400);
+    expect(
+      (await mews(sandbox, 'resourceCategories/getAll', { ...auth, Limitation: { Count: 10 } })).status,
+    ).toBe(400);
+    expect((await mews(sandbox, 'resources/getAll', { ...auth, Limitation: { Count: 10 } })).status).toBe(
+      400,
+    );
   });
 });

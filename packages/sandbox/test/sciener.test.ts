@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { md5Hex } from '../src/index.js';
-import { type Obj, common, makeSandbox, sciener, scienerToken } from './helpers.js';
+import { common, makeSandbox, type Obj, sciener, scienerToken } from './helpers.js';
 
 function setup(options: Parameters<typeof makeSandbox>[1] = {}) {
   return makeSandbox({ properties: [{ id: 'P1', provider: 'mews', units: 3 }] }, options);
@@ -8,7 +8,11 @@ function setup(options: Parameters<typeof makeSandbox>[1] = {}) {
 
 const period = { startDate: Date.parse('2026-03-02T14:00:00Z'), endDate: Date.parse('2026-03-05T10:00:00Z') };
 
-async function add(sandbox: ReturnType<typeof setup>['sandbox'], token: string, extra: Record<string, string | number>) {
+async function add(
+  sandbox: ReturnType<typeof setup>['sandbox'],
+  token: string,
+  extra: Record<string, string | number>,
+) {
   return sciener<Obj>(sandbox, 'POST', '/v3/keyboardPwd/add', {
     ...common(sandbox, token),
     lockId: 1001,
@@ -30,7 +34,11 @@ describe('Sciener OAuth', () => {
       username: c.username,
       password: md5Hex(c.password),
     });
-    expect(ok.json).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String), expires_in: 7_776_000 });
+    expect(ok.json).toMatchObject({
+      access_token: expect.any(String),
+      refresh_token: expect.any(String),
+      expires_in: 7_776_000,
+    });
     const plain = await sciener<Obj>(sandbox, 'POST', '/oauth2/token', {
       clientId: c.clientId,
       clientSecret: c.clientSecret,
@@ -39,7 +47,10 @@ describe('Sciener OAuth', () => {
     });
     expect(plain.status).toBe(200);
     expect(plain.json.errcode).toBe(10007);
-    const badClient = await sciener<Obj>(sandbox, 'POST', '/oauth2/token', { clientId: 'x', clientSecret: 'y' });
+    const badClient = await sciener<Obj>(sandbox, 'POST', '/oauth2/token', {
+      clientId: 'x',
+      clientSecret: 'y',
+    });
     expect(badClient.json.errcode).toBe(10000);
   });
 
@@ -58,7 +69,10 @@ describe('Sciener OAuth', () => {
       grant_type: 'refresh_token',
       refresh_token: login.json.refresh_token,
     });
-    expect(refreshed.json).toMatchObject({ access_token: expect.any(String), refresh_token: login.json.refresh_token });
+    expect(refreshed.json).toMatchObject({
+      access_token: expect.any(String),
+      refresh_token: login.json.refresh_token,
+    });
     const list = await sciener<Obj>(sandbox, 'GET', '/v3/lock/list', {
       ...common(sandbox, String(refreshed.json.access_token)),
       pageNo: 1,
@@ -77,7 +91,11 @@ describe('Sciener OAuth', () => {
   it('answers 10004 for an unknown or expired token and 80000 for a stale date', async () => {
     const { sandbox, clock } = setup();
     const token = await scienerToken(sandbox);
-    const bad = await sciener<Obj>(sandbox, 'GET', '/v3/lock/list', { ...common(sandbox, 'bogus'), pageNo: 1, pageSize: 10 });
+    const bad = await sciener<Obj>(sandbox, 'GET', '/v3/lock/list', {
+      ...common(sandbox, 'bogus'),
+      pageNo: 1,
+      pageSize: 10,
+    });
     expect(bad.json).toMatchObject({ errcode: 10004, errmsg: expect.any(String) });
     const stale = await sciener<Obj>(sandbox, 'GET', '/v3/lock/list', {
       ...common(sandbox, token),
@@ -87,7 +105,11 @@ describe('Sciener OAuth', () => {
     });
     expect(stale.json.errcode).toBe(80000);
     clock.advance(7_776_000_000);
-    const expired = await sciener<Obj>(sandbox, 'GET', '/v3/lock/list', { ...common(sandbox, token), pageNo: 1, pageSize: 10 });
+    const expired = await sciener<Obj>(sandbox, 'GET', '/v3/lock/list', {
+      ...common(sandbox, token),
+      pageNo: 1,
+      pageSize: 10,
+    });
     expect(expired.json.errcode).toBe(10004);
   });
 });
@@ -108,15 +130,24 @@ describe('Sciener passcodes', () => {
     expect(cloudOnly.json.keyboardPwdId).toEqual(expect.any(Number));
     const codes = sandbox.inspect.lockCodes(1001);
     expect(codes.find((c) => c.passcode === '482913')).toMatchObject({ inCloud: true, onDevice: true });
-    expect(codes.find((c) => c.passcode === '730146')).toMatchObject({ inCloud: true, onDevice: false, device: null });
-    // The cloud list shows both: the API alone cannot tell the cloud-only code is useless.
-    const list = await sciener<{ list: Array<{ keyboardPwd: string }> }>(sandbox, 'GET', '/v3/lock/listKeyboardPwd', {
-      ...common(sandbox, token),
-      lockId: 1001,
-      pageNo: 1,
-      pageSize: 20,
-      orderBy: 1,
+    expect(codes.find((c) => c.passcode === '730146')).toMatchObject({
+      inCloud: true,
+      onDevice: false,
+      device: null,
     });
+    // The cloud list shows both: the API alone cannot tell the cloud-only code is useless.
+    const list = await sciener<{ list: Array<{ keyboardPwd: string }> }>(
+      sandbox,
+      'GET',
+      '/v3/lock/listKeyboardPwd',
+      {
+        ...common(sandbox, token),
+        lockId: 1001,
+        pageNo: 1,
+        pageSize: 20,
+        orderBy: 1,
+      },
+    );
     expect(list.json.list.map((c) => c.keyboardPwd).sort()).toEqual(['482913', '730146']);
   });
 
@@ -127,7 +158,9 @@ describe('Sciener passcodes', () => {
     const dup = await add(sandbox, token, { keyboardPwd: '482913', keyboardPwdName: 'other' });
     expect(dup.json).toMatchObject({ errcode: -3007 });
     // Other locks may hold the same digits.
-    expect((await add(sandbox, token, { keyboardPwd: '482913', lockId: 1002 })).json.keyboardPwdId).toEqual(expect.any(Number));
+    expect((await add(sandbox, token, { keyboardPwd: '482913', lockId: 1002 })).json.keyboardPwdId).toEqual(
+      expect.any(Number),
+    );
     await add(sandbox, token, { keyboardPwd: '619274', addType: 1 });
     expect((await add(sandbox, token, { keyboardPwd: '619274' })).json.errcode).toBe(-3007);
   });
@@ -136,7 +169,10 @@ describe('Sciener passcodes', () => {
     const { sandbox } = setup();
     const token = await scienerToken(sandbox);
     for (let i = 0; i < 250; i++) {
-      const res = await add(sandbox, token, { keyboardPwd: String(400_000 + i * 37), keyboardPwdName: `code ${i}` });
+      const res = await add(sandbox, token, {
+        keyboardPwd: String(400_000 + i * 37),
+        keyboardPwdName: `code ${i}`,
+      });
       expect(res.json.keyboardPwdId, `code ${i}`).toEqual(expect.any(Number));
     }
     const full = await add(sandbox, token, { keyboardPwd: '987012' });
@@ -202,7 +238,9 @@ describe('Sciener passcodes', () => {
     const token = await scienerToken(sandbox);
     const id = Number((await add(sandbox, token, { keyboardPwd: '482913' })).json.keyboardPwdId);
     const del = { ...common(sandbox, token), lockId: 1001, keyboardPwdId: id, deleteType: 2 };
-    expect((await sciener<Obj>(sandbox, 'POST', '/v3/keyboardPwd/delete', del)).json).toMatchObject({ errcode: 0 });
+    expect((await sciener<Obj>(sandbox, 'POST', '/v3/keyboardPwd/delete', del)).json).toMatchObject({
+      errcode: 0,
+    });
     expect(sandbox.inspect.lockCodes(1001)).toEqual([]);
     expect((await sciener<Obj>(sandbox, 'POST', '/v3/keyboardPwd/delete', del)).json.errcode).toBe(-2009);
   });
@@ -211,25 +249,45 @@ describe('Sciener passcodes', () => {
     const { sandbox } = setup();
     const token = await scienerToken(sandbox);
     const id = Number((await add(sandbox, token, { keyboardPwd: '482913' })).json.keyboardPwdId);
-    await sciener(sandbox, 'POST', '/v3/keyboardPwd/delete', { ...common(sandbox, token), lockId: 1001, keyboardPwdId: id });
-    expect(sandbox.inspect.lockCodes(1001)).toEqual([expect.objectContaining({ inCloud: false, onDevice: true, passcode: '482913' })]);
+    await sciener(sandbox, 'POST', '/v3/keyboardPwd/delete', {
+      ...common(sandbox, token),
+      lockId: 1001,
+      keyboardPwdId: id,
+    });
+    expect(sandbox.inspect.lockCodes(1001)).toEqual([
+      expect.objectContaining({ inCloud: false, onDevice: true, passcode: '482913' }),
+    ]);
   });
 
   it('pages listKeyboardPwd (max pageSize 200) and finds a code by name or digits', async () => {
     const { sandbox } = setup();
     const token = await scienerToken(sandbox);
-    for (let i = 0; i < 5; i++) await add(sandbox, token, { keyboardPwd: String(500_100 + i * 7), keyboardPwdName: `brafa:P1:B${i}` });
+    for (let i = 0; i < 5; i++)
+      await add(sandbox, token, { keyboardPwd: String(500_100 + i * 7), keyboardPwdName: `brafa:P1:B${i}` });
     const base = { ...common(sandbox, token), lockId: 1001, orderBy: 1 };
-    const p1 = await sciener<Obj>(sandbox, 'GET', '/v3/lock/listKeyboardPwd', { ...base, pageNo: 1, pageSize: 2 });
-    expect(p1.json).toMatchObject({ pageNo: 1, pageSize: 2, pages: 3, total: 5 });
-    const byName = await sciener<{ list: Array<{ keyboardPwd: string }> }>(sandbox, 'GET', '/v3/lock/listKeyboardPwd', {
+    const p1 = await sciener<Obj>(sandbox, 'GET', '/v3/lock/listKeyboardPwd', {
       ...base,
       pageNo: 1,
-      pageSize: 20,
-      searchStr: 'b3',
+      pageSize: 2,
     });
+    expect(p1.json).toMatchObject({ pageNo: 1, pageSize: 2, pages: 3, total: 5 });
+    const byName = await sciener<{ list: Array<{ keyboardPwd: string }> }>(
+      sandbox,
+      'GET',
+      '/v3/lock/listKeyboardPwd',
+      {
+        ...base,
+        pageNo: 1,
+        pageSize: 20,
+        searchStr: 'b3',
+      },
+    );
     expect(byName.json.list.map((c) => c.keyboardPwd)).toEqual(['500121']);
-    const tooBig = await sciener<Obj>(sandbox, 'GET', '/v3/lock/listKeyboardPwd', { ...base, pageNo: 1, pageSize: 201 });
+    const tooBig = await sciener<Obj>(sandbox, 'GET', '/v3/lock/listKeyboardPwd', {
+      ...base,
+      pageNo: 1,
+      pageSize: 201,
+    });
     expect(tooBig.json.errcode).toBe(-3);
   });
 

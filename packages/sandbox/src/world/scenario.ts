@@ -184,7 +184,10 @@ export class Scenario {
           : null,
       tbf:
         spec.provider === 'bookingfactory'
-          ? { apiKey: spec.credentials?.apiKey ?? r.hex(40), hotelId: spec.credentials?.hotelId ?? String(r.int(1000, 9999)) }
+          ? {
+              apiKey: spec.credentials?.apiKey ?? r.hex(40),
+              hotelId: spec.credentials?.hotelId ?? String(r.int(1000, 9999)),
+            }
           : null,
     };
     this.world.properties.push(property);

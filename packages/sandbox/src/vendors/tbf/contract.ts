@@ -14,7 +14,11 @@ export interface TbfContract {
     itemsPath: string;
     nextPagePath: string;
   };
-  writeKeycode: { method: 'PUT' | 'POST'; path: string; body: { code: string; validFrom: string; validTo: string } } | null;
+  writeKeycode: {
+    method: 'PUT' | 'POST';
+    path: string;
+    body: { code: string; validFrom: string; validTo: string };
+  } | null;
   removeKeycode: { method: 'DELETE' | 'POST' | 'PUT'; path: string } | null;
   errorsPath: string;
   booking: {
@@ -63,7 +67,9 @@ export const defaultTbfContract: TbfContract = {
 };
 
 export type TbfContractOverrides = {
-  [K in keyof TbfContract]?: TbfContract[K] extends object | null ? Partial<NonNullable<TbfContract[K]>> | null : TbfContract[K];
+  [K in keyof TbfContract]?: TbfContract[K] extends object | null
+    ? Partial<NonNullable<TbfContract[K]>> | null
+    : TbfContract[K];
 };
 
 /** Defaults with per-section overrides, the same merge rule as the adapter's `defineTbfContract`. */
@@ -72,7 +78,9 @@ export function defineTbfContract(overrides: TbfContractOverrides = {}): TbfCont
   for (const [key, value] of Object.entries(overrides)) {
     const base = out[key];
     out[key] =
-      value === null || base === null || typeof value !== 'object' || Array.isArray(value) ? value : { ...(base as object), ...value };
+      value === null || base === null || typeof value !== 'object' || Array.isArray(value)
+        ? value
+        : { ...(base as object), ...value };
   }
   return out as unknown as TbfContract;
 }

@@ -2,7 +2,14 @@ import { jsonResponse } from '../../util/http.js';
 import { isoSeconds, parseInstant } from '../../util/time.js';
 import type { WorldProperty, WorldReservation } from '../../world/types.js';
 import type { VendorContext, VendorRouter } from '../types.js';
-import { type TbfContract, type TbfContractOverrides, defineTbfContract, readPath, templateRegex, writePath } from './contract.js';
+import {
+  defineTbfContract,
+  readPath,
+  type TbfContract,
+  type TbfContractOverrides,
+  templateRegex,
+  writePath,
+} from './contract.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** The fake books one room per reservation; its line id never changes, even on a room move. */
@@ -45,7 +52,7 @@ export function createTbfRouter(
 
   function authorised(request: Request, hotelId: string): WorldProperty | Response {
     const raw = request.headers.get(c.auth.header);
-    const key = raw !== null && raw.startsWith(c.auth.prefix) ? raw.slice(c.auth.prefix.length) : null;
+    const key = raw?.startsWith(c.auth.prefix) ? raw.slice(c.auth.prefix.length) : null;
     const property = ctx.world.properties.find((p) => p.tbf && p.tbf.apiKey === key);
     if (!property) return fail(401, 'Authorization Token is invalid');
     if (property.tbf?.hotelId !== hotelId) return fail(403, `no access to hotel ${hotelId}`);
@@ -54,7 +61,10 @@ export function createTbfRouter(
 
   function bookingJson(r: WorldReservation): Record<string, unknown> {
     const guest = ctx.world.guests.find((g) => g.id === r.guestId);
-    const unit = r.unitName === null ? null : ctx.world.units.find((u) => u.propertyId === r.propertyId && u.unitName === r.unitName);
+    const unit =
+      r.unitName === null
+        ? null
+        : ctx.world.units.find((u) => u.propertyId === r.propertyId && u.unitName === r.unitName);
     const out: Record<string, unknown> = {};
     const b = c.booking;
     writePath(out, b.id, r.id);
@@ -78,10 +88,12 @@ export function createTbfRouter(
     const q = url.searchParams;
     const from = q.get(c.listBookings.query.from);
     const to = q.get(c.listBookings.query.to);
-    if (from === null || !DATE.test(from)) return fail(400, `${c.listBookings.query.from} must be YYYY-MM-DD`);
+    if (from === null || !DATE.test(from))
+      return fail(400, `${c.listBookings.query.from} must be YYYY-MM-DD`);
     if (to === null || !DATE.test(to)) return fail(400, `${c.listBookings.query.to} must be YYYY-MM-DD`);
     const pageRaw = q.get(c.listBookings.query.page) ?? '1';
-    if (!/^[1-9]\d*$/.test(pageRaw)) return fail(400, `${c.listBookings.query.page} must be a positive integer`);
+    if (!/^[1-9]\d*$/.test(pageRaw))
+      return fail(400, `${c.listBookings.query.page} must be a positive integer`);
     const page = Number(pageRaw);
     // Stays touching [from, to] (both inclusive, local dates), cancelled ones included.
     const rows = ctx.world.reservations
@@ -97,16 +109,23 @@ export function createTbfRouter(
   function target(property: WorldProperty, bookingId: string, roomId: string): WorldReservation | Response {
     const r = ctx.world.reservations.find((x) => x.propertyId === property.id && x.id === bookingId);
     if (!r) return fail(404, `booking ${bookingId} not found`);
-    if (!ctx.world.units.some((u) => u.propertyId === property.id && u.tbf.roomId === roomId)) return fail(404, `room ${roomId} not found`);
+    if (!ctx.world.units.some((u) => u.propertyId === property.id && u.tbf.roomId === roomId))
+      return fail(404, `room ${roomId} not found`);
     return r;
   }
 
-  async function writeKeycode(property: WorldProperty, request: Request, bookingId: string, roomId: string): Promise<Response> {
+  async function writeKeycode(
+    property: WorldProperty,
+    request: Request,
+    bookingId: string,
+    roomId: string,
+  ): Promise<Response> {
     const op = c.writeKeycode;
     if (!op) return fail(404, 'keycode write is disabled');
     const r = target(property, bookingId, roomId);
     if (r instanceof Response) return r;
-    const current = ctx.world.units.find((u) => u.propertyId === property.id && u.unitName === r.unitName)?.tbf.roomId;
+    const current = ctx.world.units.find((u) => u.propertyId === property.id && u.unitName === r.unitName)
+      ?.tbf.roomId;
     if (current !== roomId) return fail(409, `room ${roomId} is not the room of booking ${bookingId}`);
     let body: unknown;
     try {
@@ -115,11 +134,13 @@ export function createTbfRouter(
       return fail(400, 'body must be JSON');
     }
     const code = readPath(body, op.body.code);
-    if (typeof code !== 'string' || !/^\d{4,12}$/.test(code)) return fail(422, `${op.body.code} must be 4-12 digits`);
+    if (typeof code !== 'string' || !/^\d{4,12}$/.test(code))
+      return fail(422, `${op.body.code} must be 4-12 digits`);
     const validFrom = parseInstant(readPath(body, op.body.validFrom));
     const validTo = parseInstant(readPath(body, op.body.validTo));
     if (!validFrom) return fail(422, `${op.body.validFrom} must be an ISO 8601 date-time`);
-    if (!validTo || validTo <= validFrom) return fail(422, `${op.body.validTo} must be an ISO 8601 date-time after ${op.body.validFrom}`);
+    if (!validTo || validTo <= validFrom)
+      return fail(422, `${op.body.validTo} must be an ISO 8601 date-time after ${op.body.validFrom}`);
     // An upsert keyed by (booking, room): repeating it changes nothing, so it is safe after a timeout.
     const record = {
       reservationId: bookingId,
@@ -141,7 +162,9 @@ export function createTbfRouter(
     if (r instanceof Response) return r;
     const exists = ctx.world.tbf.keycodes.some((k) => k.reservationId === bookingId && k.roomId === roomId);
     if (!exists) return fail(404, 'keycode not found');
-    ctx.world.tbf.keycodes = ctx.world.tbf.keycodes.filter((k) => !(k.reservationId === bookingId && k.roomId === roomId));
+    ctx.world.tbf.keycodes = ctx.world.tbf.keycodes.filter(
+      (k) => !(k.reservationId === bookingId && k.roomId === roomId),
+    );
     return jsonResponse({ success: true });
   }
 
@@ -177,8 +200,10 @@ export function createTbfRouter(
     relativePath: contractPath,
     endpoint: (method, path) => {
       if (match(list, path) && method === c.listBookings.method) return `${method} ${c.listBookings.path}`;
-      if (c.writeKeycode && method === c.writeKeycode.method && match(write, path)) return `${method} ${c.writeKeycode.path}`;
-      if (c.removeKeycode && method === c.removeKeycode.method && match(remove, path)) return `${method} ${c.removeKeycode.path}`;
+      if (c.writeKeycode && method === c.writeKeycode.method && match(write, path))
+        return `${method} ${c.writeKeycode.path}`;
+      if (c.removeKeycode && method === c.removeKeycode.method && match(remove, path))
+        return `${method} ${c.removeKeycode.path}`;
       return `${method} ${path}`;
     },
     handle,
