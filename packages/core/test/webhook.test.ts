@@ -87,3 +87,19 @@ describe('webhook handler', () => {
     expect((await store.listWebhookLogs())[0]?.events).toEqual(['ignored:something.else']);
   });
 });
+
+describe('redactPayload', () => {
+  it('cuts credentials out of logged webhook bodies', async () => {
+    const { redactPayload } = await import('../src/webhooks/handler.js');
+    const logged = redactPayload(
+      JSON.stringify({
+        Action: 'IntegrationCreated',
+        Data: { AccessToken: 'live-token-123', ApiKey: 'key-456', Name: 'x' },
+      }),
+    );
+    expect(logged).not.toContain('live-token-123');
+    expect(logged).not.toContain('key-456');
+    expect(logged).toContain('"Name":"x"');
+    expect(redactPayload('not json')).toBe('not json');
+  });
+});

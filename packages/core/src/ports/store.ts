@@ -62,7 +62,7 @@ export interface WebhookLog {
   receivedAt: Date;
   /** HTTP status answered. */
   status: number;
-  /** Raw body as received (webhook bodies carry no secrets of ours; the token is a query param). */
+  /** Raw body as received, with secret-named fields redacted (the auth token is a query param, never logged). */
   payload: string;
   events: string[];
   error: string | null;

@@ -3,6 +3,7 @@ import type { Property } from '../domain/schemas.js';
 import { JOB_KINDS, planJobKey } from '../engine/context.js';
 import type { EngineEventHandler } from '../engine/events.js';
 import { AuthError, describeError, ValidationError } from '../errors/errors.js';
+import { Redactor } from '../logging/redact.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
 import type { PmsProvider, WebhookEvent } from '../ports/pms.js';
@@ -33,6 +34,19 @@ export interface WebhookHandlerOptions {
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
+const redactor = new Redactor();
+
+/**
+ * The raw payload as logged: some PMS events carry live credentials (an integration's new
+ * access token or API key), so secret-named fields are cut out and passcodes masked.
+ */
+export function redactPayload(body: string): string {
+  try {
+    return JSON.stringify(redactor.value(JSON.parse(body)));
+  } catch {
+    return body;
+  }
+}
 
 /**
  * A framework-agnostic webhook endpoint: `(request) → { status, body }`. It authenticates
@@ -71,7 +85,7 @@ export function createWebhookHandler(
         provider: provider.kind,
         receivedAt: now,
         status,
-        payload: body,
+        payload: redactPayload(body),
         events,
         error,
       });
