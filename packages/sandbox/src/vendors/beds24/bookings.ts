@@ -179,7 +179,8 @@ export function getBookings(
     success: true,
     type: 'booking',
     count: slice.length,
-    pages: { nextPageExists, nextPageLink: nextPageExists ? next.toString() : null },
+    // The spec types nextPageLink as a plain string; it is sent only when there is a next page.
+    pages: nextPageExists ? { nextPageExists, nextPageLink: next.toString() } : { nextPageExists },
     data: slice.map(({ r, p }) => {
       const unit =
         r.unitName === null
