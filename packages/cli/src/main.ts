@@ -2,6 +2,7 @@ import { AuthError, BrafaError, TransientError, ValidationError } from '@brafa/c
 import { Command, CommanderError } from 'commander';
 import { demoCommand } from './commands/demo.js';
 import {
+  auditCommand,
   migrateCommand,
   planCommand,
   reissueCommand,

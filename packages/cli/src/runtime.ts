@@ -15,7 +15,7 @@ import {
 } from '@brafa/core';
 import { ScienerLock } from '@brafa/lock-sciener';
 import { createBeds24Provider, createGodoProvider } from '@brafa/provider-beds24';
-import { createBookingFactoryProvider } from '@brafa/provider-bookingfactory';
+import { createBookingFactoryProvider, type TbfContractOverrides } from '@brafa/provider-bookingfactory';
 import { createMewsProvider } from '@brafa/provider-mews';
 import { openStore } from '@brafa/store-kysely';
 import type { BrafaConfig, PropertyConfig } from './config/schema.js';
@@ -113,10 +113,11 @@ function buildProvider(
       return createBookingFactoryProvider({
         propertyId: p.id,
         timezone: p.timezone,
-        baseUrl: t.baseUrl,
-        apiKey: t.apiKey,
-        hotelId: t.hotelId,
+        ...(t.baseUrl && t.apiKey && t.hotelId
+          ? { api: { baseUrl: t.baseUrl, apiKey: t.apiKey, hotelId: t.hotelId } }
+          : {}),
         ...(t.webhookSecret ? { webhookSecret: t.webhookSecret } : {}),
+        ...(t.contract ? { contract: t.contract as TbfContractOverrides } : {}),
         logger,
       });
     }

@@ -92,11 +92,18 @@ export async function auditCommand(
   return withRuntime(ctx, async (rt, config) => {
     const reports = [];
     for (const id of propertyIds(config, o.property)) {
-      const report = await rt.engine.audit(id, { fix: Boolean(o.fix), deleteUnknown: Boolean(o.deleteUnknown) });
+      const report = await rt.engine.audit(id, {
+        fix: Boolean(o.fix),
+        deleteUnknown: Boolean(o.deleteUnknown),
+      });
       reports.push(report);
-      ctx.reporter.line(`audit ${id}: ${report.locks} locks, ${report.codesOnLocks} codes on them, ${report.findings.length} findings`);
+      ctx.reporter.line(
+        `audit ${id}: ${report.locks} locks, ${report.codesOnLocks} codes on them, ${report.findings.length} findings`,
+      );
       for (const f of report.findings) {
-        ctx.reporter.line(`  ${f.kind} lock ${f.lockId}${f.bookingId ? ` booking ${f.bookingId}` : ''}: ${f.detail}${f.fixed ? ' (fixed)' : ''}`);
+        ctx.reporter.line(
+          `  ${f.kind} lock ${f.lockId}${f.bookingId ? ` booking ${f.bookingId}` : ''}: ${f.detail}${f.fixed ? ' (fixed)' : ''}`,
+        );
       }
     }
     if (o.fix) {

@@ -23,12 +23,22 @@ const beds24Block = z.strictObject({
   webhookSecret: nonEmpty.optional(),
 });
 
-const bookingFactoryBlock = z.strictObject({
-  baseUrl: z.url(),
-  apiKey: nonEmpty,
-  hotelId: nonEmpty,
-  webhookSecret: nonEmpty.optional(),
-});
+const bookingFactoryBlock = z
+  .strictObject({
+    /** Pull and keycode write-back; omit all three for a push-only property. */
+    baseUrl: z.url().optional(),
+    apiKey: nonEmpty.optional(),
+    hotelId: nonEmpty.optional(),
+    webhookSecret: nonEmpty.optional(),
+    /** Overrides of the assumed partner contract (see @brafa/provider-bookingfactory). */
+    contract: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine((b) => (b.baseUrl && b.apiKey && b.hotelId) || (!b.baseUrl && !b.apiKey && !b.hotelId), {
+    message: 'baseUrl, apiKey and hotelId go together (or none, for push-only)',
+  })
+  .refine((b) => b.baseUrl || b.webhookSecret, {
+    message: 'needs an API (baseUrl, apiKey, hotelId) or a webhookSecret',
+  });
 
 const unitEntry = z.strictObject({
   roomId: nonEmpty,
