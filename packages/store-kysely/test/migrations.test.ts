@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   BRAFA_TABLES,
   type BrafaDatabase,
@@ -10,6 +13,7 @@ import {
   openKysely,
   type SqlDialect,
 } from '../src/index.js';
+import { bundleFixture, runChild } from './support/child-process.js';
 import { createDatabase, dropDatabase, uniqueDatabaseName } from './support/databases.js';
 import { databaseUrl } from './support/pg-stores.js';
 import { describePostgres, postgresUrl } from './support/pg-suite.js';
@@ -82,12 +86,57 @@ describe('migrations: SQLite', () => {
   migrationSuite('sqlite', () => openKysely('sqlite::memory:'));
 });
 
+/** Every worker migrates at start-up: several doing it at once must end with one clean schema. */
+async function concurrentMigrations(url: string) {
+  // In one process: fine for PostgreSQL, whose driver is asynchronous.
+  const instances = await Promise.all([1, 2, 3, 4].map(() => openKysely(url, { poolSize: 2 })));
+  try {
+    const results = await Promise.all(instances.map((db) => migrateToLatest(db)));
+    expect(results.flatMap((r) => r.applied).sort()).toEqual([...migrationNames].sort());
+    expect(await migrateToLatest(instances[0]!)).toEqual({ applied: [] });
+  } finally {
+    await Promise.all(instances.map((db) => db.destroy()));
+  }
+}
+
+describe('migrations: several SQLite processes migrating one file at once', () => {
+  let script: string;
+  const dir = mkdtempSync(join(tmpdir(), 'brafa-mig-'));
+  beforeAll(async () => {
+    script = await bundleFixture('migrate-child');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('each migration is applied exactly once, and every process ends up migrated', async () => {
+    // Separate processes: better-sqlite3 blocks its process while waiting for a lock, so
+    // in-process connections cannot stand in for workers here.
+    const url = `sqlite:${join(dir, 'shared.db')}`;
+    const children = [1, 2, 3, 4].map(() => runChild(script, [url]));
+    try {
+      const results = (await Promise.all(children.map((c) => c.firstLine))) as { applied: string[] }[];
+      expect(results.flatMap((r) => r.applied).sort()).toEqual([...migrationNames].sort());
+    } finally {
+      await Promise.all(children.map((c) => c.kill()));
+    }
+    const db = await openKysely(url);
+    expect(await migrateToLatest(db)).toEqual({ applied: [] });
+    await db.destroy();
+  });
+});
+
 const adminUrl = postgresUrl('migrations');
 describePostgres('migrations: PostgreSQL', adminUrl, (admin) => {
   const created: string[] = [];
   afterEach(async () => {
     await Promise.all(created.splice(0).map((name) => dropDatabase(admin, name)));
   });
+  it('several workers migrating one database at once', async () => {
+    const name = uniqueDatabaseName('brafa_mig');
+    await createDatabase(admin, name);
+    created.push(name);
+    await concurrentMigrations(databaseUrl(admin, name));
+  });
+
   migrationSuite('postgres', async () => {
     const name = uniqueDatabaseName('brafa_mig');
     await createDatabase(admin, name);

@@ -24,6 +24,10 @@ export interface SqliteTuning {
  *   front, so a read-then-write transaction can never fail half-way with SQLITE_BUSY
  *   because another process wrote in between (SQLite's single-writer model, made explicit);
  * - prepared statements are cached by SQL text instead of being re-compiled per call.
+ *
+ * better-sqlite3 is synchronous: a connection waiting for the write lock blocks its whole
+ * process. Open one connection per file per process (as `openStore` does); the locking is
+ * for *other processes*.
  */
 export function createSqliteDialect(
   database: BetterSqlite3.Database,
@@ -36,9 +40,10 @@ export function createSqliteDialect(
 }
 
 export function applyPragmas(database: BetterSqlite3.Database, tuning: SqliteTuning = {}): void {
+  // The busy timeout first: switching to WAL needs a lock another process may hold.
+  database.pragma(`busy_timeout = ${Math.max(0, Math.trunc(tuning.busyTimeoutMs ?? 5000))}`);
   // In-memory databases answer 'memory' and stay that way; that is fine.
   if (!database.memory) database.pragma('journal_mode = WAL');
-  database.pragma(`busy_timeout = ${Math.max(0, Math.trunc(tuning.busyTimeoutMs ?? 5000))}`);
   database.pragma('foreign_keys = ON');
 }
 

@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: Kysely's Migrator works on an untyped Kysely
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migration';
+import { detectDialect } from '../dialect/detect.js';
 import { configuration } from './0001-configuration.js';
 import { bookingsAndCodes } from './0002-bookings.js';
 import { jobs } from './0003-jobs.js';
@@ -35,11 +36,32 @@ export function createMigrator(db: Kysely<any>): Migrator {
 }
 
 /**
- * Brings the schema to the latest version; a no-op when it is already there. Safe to call
- * from several processes at once (Kysely's Migrator takes a lock). Throws on failure.
+ * Brings the schema to the latest version; a no-op when it is already there. Throws on
+ * failure, leaving the schema as it was. Safe to call from several processes at once:
+ * - PostgreSQL: Kysely's Migrator takes an advisory lock and runs each migration in a transaction.
+ * - SQLite: Kysely runs migrations without a transaction and without a lock (its adapter
+ *   assumes a single connection), so two processes starting together would both apply 0001.
+ *   Here the whole run happens inside one `BEGIN IMMEDIATE` transaction instead: it holds
+ *   SQLite's single write lock (other processes wait on their busy timeout and then find the
+ *   work done) and DDL is transactional in SQLite, so a failed run leaves nothing behind.
  */
 export async function migrateToLatest(db: Kysely<any>): Promise<{ applied: string[] }> {
-  return unwrap(await createMigrator(db.withoutPlugins()).migrateToLatest());
+  const plain = db.withoutPlugins();
+  if (detectDialect(plain) !== 'sqlite' || plain.isTransaction) {
+    return unwrap(await createMigrator(plain).migrateToLatest());
+  }
+  return plain.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    let result: MigrationResultSet;
+    try {
+      result = await createMigrator(conn).migrateToLatest();
+    } catch (error) {
+      await sql`rollback`.execute(conn);
+      throw error;
+    }
+    await (result.error ? sql`rollback` : sql`commit`).execute(conn);
+    return unwrap(result);
+  });
 }
 
 export function unwrap(result: MigrationResultSet): { applied: string[] } {

@@ -9,7 +9,15 @@ export interface Execution {
  * A better-sqlite3 database that records every statement compiled and every execution, to
  * check transaction boundaries, chunk sizes and statement reuse from the outside.
  */
-export function spyDatabase(filename = ':memory:') {
+export interface SpiedDatabase {
+  database: Database.Database;
+  raw: Database.Database;
+  /** SQL texts compiled, in order. */
+  prepared: string[];
+  executed: Execution[];
+}
+
+export function spyDatabase(filename = ':memory:'): SpiedDatabase {
   const database = new Database(filename);
   const prepared: string[] = [];
   const executed: Execution[] = [];
