@@ -2,7 +2,9 @@ import { defineProject } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources through the "@brafa/source" export
 // condition, so tests and typechecks never depend on a stale dist/ build.
-const conditions = ['@brafa/source', 'node', 'import', 'module', 'default'];
+// Only 'node' and 'default' besides ours: vitest hands these to Node as --conditions, and
+// 'import' there would make require() inside CJS dependencies (pg) load ESM builds.
+const conditions = ['@brafa/source', 'node', 'default'];
 
 export function brafaProject(name: string, extra: { testTimeout?: number; setupFiles?: string[] } = {}) {
   return defineProject({

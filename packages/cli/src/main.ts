@@ -68,7 +68,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     .action(act((c, o: { property?: string }) => runCommand(c, o, 'dispatch')));
   program
     .command('plan')
-    .description('dry run: print the operations, change nothing')
+    .description('dry run: read the PMS, print the operations, change nothing')
     .option('--property <id>', 'only this property')
     .action(act((c, o: { property?: string }) => planCommand(c, o)));
   program

@@ -15,7 +15,7 @@ export async function planCommand(ctx: CommandContext, o: { property?: string })
   return withRuntime(ctx, async (rt, config) => {
     const plans: Plan[] = [];
     for (const id of propertyIds(config, o.property)) {
-      const plan = await rt.engine.plan(id);
+      const plan = await rt.engine.plan(id, { fetch: true });
       plans.push(plan);
       const lines = describePlan(plan);
       ctx.reporter.line(`plan ${id}: ${plan.operations.filter((op) => op.kind !== 'noop').length} changes`);

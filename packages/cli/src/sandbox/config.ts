@@ -25,7 +25,14 @@ export function configForSandbox(running: RunningSandbox, options: SandboxConfig
     const p = { ...world, provider: world.kind };
     const units = scenario.units(p.id);
     const locks = scenario.locks(p.id);
-    const roomOf = (unitName: string) => units.find((u) => u.unitName === unitName)?.category ?? 'room';
+    // How each provider names a unit: MEWS through resource mappings (category / resource name),
+    // Beds24 as (roomId, unitId), TBF as its room id for both (see each package's README).
+    const unitKey = (u: (typeof units)[number]) =>
+      p.provider === 'beds24'
+        ? { roomId: String(u.beds24RoomId), unitName: String(u.beds24UnitId) }
+        : p.provider === 'bookingfactory'
+          ? { roomId: u.tbfRoomId, unitName: u.tbfRoomId }
+          : { roomId: u.category, unitName: u.unitName };
     const base = {
       id: p.id,
       provider: p.provider,
@@ -36,8 +43,7 @@ export function configForSandbox(running: RunningSandbox, options: SandboxConfig
       units: units
         .filter((u) => !skip.has(`${p.id}\u0000${u.unitName}`))
         .map((u) => ({
-          roomId: p.provider === 'beds24' ? String(u.beds24RoomId) : u.category,
-          unitName: p.provider === 'beds24' ? String(u.beds24UnitId) : u.unitName,
+          ...unitKey(u),
           resourceId:
             p.provider === 'mews'
               ? u.mewsResourceId
@@ -49,9 +55,7 @@ export function configForSandbox(running: RunningSandbox, options: SandboxConfig
       locks: locks.map((l) => {
         if (l.unitName === null) return { lockId: String(l.lockId), scope: 'property' as const };
         const u = units.find((x) => x.unitName === l.unitName)!;
-        return p.provider === 'beds24'
-          ? { lockId: String(l.lockId), roomId: String(u.beds24RoomId), unitName: String(u.beds24UnitId) }
-          : { lockId: String(l.lockId), roomId: roomOf(l.unitName), unitName: l.unitName };
+        return { lockId: String(l.lockId), ...unitKey(u) };
       }),
     };
     const webhookToken = options.webhookToken ?? `hook-${p.id}-secret`;

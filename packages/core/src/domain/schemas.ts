@@ -109,6 +109,18 @@ export interface BookingState {
 }
 export type BookingRecord = Booking & BookingState;
 
+/** The state of a booking the store has never seen. */
+export function initialBookingState(now: Date): BookingState {
+  return {
+    passcodeAttempt: 0,
+    writeBackKey: null,
+    writeBackRef: null,
+    writeBackError: null,
+    issue: null,
+    updatedAt: now,
+  };
+}
+
 export const accessCodeStates = [
   'pending', // must be put on the lock (add, or change when lockCodeId is known)
   'active', // the lock holds exactly this passcode and window

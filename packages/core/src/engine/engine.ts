@@ -15,7 +15,7 @@ import type { EngineContext } from './context.js';
 import { type DispatchOptions, type DispatchResult, dispatch } from './dispatch.js';
 import type { EngineEventHandler } from './events.js';
 import { planAndPersist, planOnly, requireProperty } from './plan-and-persist.js';
-import { type SyncResult, syncProperty, syncUnits } from './sync.js';
+import { fetchAll, type SyncResult, syncProperty, syncUnits } from './sync.js';
 
 export interface EngineOptions {
   store: Store;
@@ -62,8 +62,11 @@ export interface Engine {
   readonly context: EngineContext;
   syncProperty(propertyId: string, options?: { window?: Interval }): Promise<SyncResult>;
   syncUnits(propertyId: string): Promise<number>;
-  /** Dry run: what would change, nothing written. */
-  plan(propertyId: string): Promise<Plan>;
+  /**
+   * Dry run: what would change, nothing written. With `fetch`, bookings are first read from
+   * the PMS (read-only) so the plan shows what a sync would do.
+   */
+  plan(propertyId: string, options?: { fetch?: boolean; window?: Interval }): Promise<Plan>;
   /** Plan and enqueue lock jobs from what the store holds now. */
   replan(propertyId: string): Promise<Plan>;
   dispatch(options?: DispatchOptions): Promise<DispatchResult>;
@@ -110,7 +113,10 @@ export function createEngine(options: EngineOptions): Engine {
     context: ctx,
     syncProperty: (propertyId, o) => syncProperty(ctx, propertyId, o),
     syncUnits: (propertyId) => syncUnits(ctx, propertyId),
-    plan: (propertyId) => planOnly(ctx, propertyId),
+    async plan(propertyId, o = {}) {
+      const fresh = o.fetch ? (await fetchAll(ctx, propertyId, o.window)).bookings : undefined;
+      return planOnly(ctx, propertyId, fresh);
+    },
     replan: (propertyId) => planAndPersist(ctx, propertyId),
     dispatch: (o) => dispatch(ctx, o),
     async run(o = {}) {

@@ -1,4 +1,10 @@
-import type { AccessCode, BookingRecord, Property } from '../domain/schemas.js';
+import {
+  type AccessCode,
+  type Booking,
+  type BookingRecord,
+  initialBookingState,
+  type Property,
+} from '../domain/schemas.js';
 import { ValidationError } from '../errors/errors.js';
 import { applyPlan } from '../planner/apply.js';
 import { plan as computePlan, summarizePlan } from '../planner/plan.js';
@@ -38,10 +44,21 @@ async function loadPlanInput(ctx: EngineContext, store: Store, property: Propert
   return { property, bookings, mappings, assignments, codes, foreignCodes, now };
 }
 
-/** A dry run: the plan for a property as it stands, nothing written. */
-export async function planOnly(ctx: EngineContext, propertyId: string): Promise<Plan> {
+/**
+ * A dry run: the plan for a property, nothing written. With `fresh` bookings (read from the
+ * PMS by the caller) they stand in for the stored ones, so the plan shows what a sync would do.
+ */
+export async function planOnly(ctx: EngineContext, propertyId: string, fresh?: Booking[]): Promise<Plan> {
   const property = await requireProperty(ctx.store, propertyId);
   const input = await loadPlanInput(ctx, ctx.store, property);
+  if (fresh) {
+    const byId = new Map(input.bookings.map((b) => [b.bookingId, b]));
+    for (const b of fresh) {
+      const stored = byId.get(b.bookingId);
+      byId.set(b.bookingId, { ...(stored ?? initialBookingState(input.now)), ...b });
+    }
+    input.bookings = [...byId.values()];
+  }
   return computePlan({ ...input, policy: ctx.policy, graceMs: ctx.graceMs });
 }
 

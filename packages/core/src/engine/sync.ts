@@ -114,6 +114,22 @@ export async function syncProperty(
   };
 }
 
+/** Read every booking in the window from the PMS without storing anything (for dry runs). */
+export async function fetchAll(
+  ctx: EngineContext,
+  propertyId: string,
+  window?: Interval,
+): Promise<BookingPage> {
+  const property = await requireProperty(ctx.store, propertyId);
+  const provider = providerFor(ctx, property);
+  const out: BookingPage = { bookings: [], quarantined: [] };
+  for await (const page of provider.fetchBookings({ window: window ?? defaultSyncWindow(ctx.clock.now()) })) {
+    out.bookings.push(...page.bookings);
+    out.quarantined.push(...page.quarantined);
+  }
+  return out;
+}
+
 /** Webhook follow-up: re-fetch the named bookings, store them, plan. */
 export async function runSyncBookingsJob(ctx: EngineContext, job: Job): Promise<void> {
   const property = await requireProperty(ctx.store, job.propertyId);
