@@ -9,9 +9,9 @@ import { parse } from 'yaml';
  * OpenAPI's `nullable: true` turned into a JSON-Schema `null` type, so ajv validates fixtures
  * against exactly what Beds24 publishes.
  */
-const SPEC_PATH = fileURLToPath(
-  new URL('../../../../../shared/reference/beds24-openapi-v2.yaml', import.meta.url),
-);
+// A verbatim copy of the official file (shared/reference/beds24-openapi-v2.yaml), kept in the
+// repository so the test runs on a clean clone.
+const SPEC_PATH = fileURLToPath(new URL('../fixtures/beds24-openapi-v2.yaml', import.meta.url));
 
 type Schema = { [key: string]: unknown };
 
