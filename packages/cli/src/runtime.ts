@@ -196,6 +196,8 @@ export async function openRuntime(config: BrafaConfig, options: RuntimeOptions =
       passcode: { secret: config.secret, length: config.passcode.length },
       logger,
       concurrency: config.worker.concurrency,
+      ...(config.worker.retry ? { retry: config.worker.retry } : {}),
+      ...(config.worker.graceHours !== undefined ? { graceMs: config.worker.graceHours * 3_600_000 } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.workerId ? { workerId: options.workerId } : {}),
     });

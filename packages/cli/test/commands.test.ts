@@ -43,7 +43,6 @@ describe('brafa commands against the sandbox server', () => {
     const config = configForSandbox(running, { database: `sqlite:${join(tmp.dir, 'brafa.db')}` });
     configFile = join(tmp.dir, 'brafa.config.json');
     // The secret comes from the environment, as in production.
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${VAR} placeholder in the config file.
     writeFileSync(configFile, JSON.stringify({ ...config, secret: '${BRAFA_SECRET}' }, null, 2));
     process.env.BRAFA_SECRET = 'cli-test-passcode-secret';
   });

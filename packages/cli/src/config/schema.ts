@@ -107,6 +107,21 @@ export const configSchema = z.strictObject({
     .strictObject({
       concurrency: z.number().int().min(1).max(1000).default(16),
       pollSeconds: z.number().min(0.05).default(5),
+      /** Job retry policy (defaults: 8 attempts, 2 s base, 15 min cap, Retry-After capped at 5 min). */
+      retry: z
+        .strictObject({
+          maxAttempts: z.number().int().min(1).max(100).optional(),
+          baseDelayMs: z.number().int().min(0).optional(),
+          maxDelayMs: z.number().int().min(0).optional(),
+          retryAfterCapMs: z.number().int().min(0).optional(),
+        })
+        .optional(),
+      /** How long an ended code stays on its lock before it is deleted (default 24 h). */
+      graceHours: z
+        .number()
+        .min(0)
+        .max(24 * 30)
+        .optional(),
     })
     .default({ concurrency: 16, pollSeconds: 5 }),
   properties: z.array(propertyEntry).min(1, 'at least one property is required'),
