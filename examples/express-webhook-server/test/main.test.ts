@@ -30,7 +30,7 @@ describe('node src/main.mjs', () => {
       database: `sqlite:${join(dir, 'brafa.db')}`,
       webhookToken: 'main-hook-secret',
     });
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config file reads the secret from the environment.
+    // The config file reads the secret from the environment, as in production.
     writeFileSync(join(dir, 'brafa.config.json'), JSON.stringify({ ...config, secret: '${BRAFA_SECRET}' }));
     child = spawn(process.execPath, ['examples/express-webhook-server/src/main.mjs'], {
       cwd: root,
