@@ -89,7 +89,6 @@ function buildProvider(
         ...(m.enterpriseId ? { enterpriseId: m.enterpriseId } : {}),
         ...(m.webhookToken ? { webhookToken: m.webhookToken } : {}),
         useServiceOrderNotes: m.useServiceOrderNotes,
-        unitMappings: mappings,
         logger,
       });
     }
