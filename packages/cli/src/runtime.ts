@@ -69,11 +69,9 @@ export function toProperty(p: PropertyConfig): Property {
   });
 }
 
-function buildProvider(
-  p: PropertyConfig,
-  logger: Logger,
-  mappings: () => Promise<UnitMapping[]>,
-): PmsProvider {
+// Units are resolved by core from the store's unit mappings at plan time (never frozen into
+// stored bookings), so a units sync takes effect without re-fetching bookings.
+function buildProvider(p: PropertyConfig, logger: Logger): PmsProvider {
   switch (p.provider) {
     case 'mews': {
       const m = p.mews!;
@@ -183,10 +181,7 @@ export async function openRuntime(config: BrafaConfig, options: RuntimeOptions =
     });
     const providers = new Map<string, PmsProvider>();
     for (const p of config.properties) {
-      providers.set(
-        p.id,
-        buildProvider(p, logger, () => store.listUnitMappings(p.id)),
-      );
+      providers.set(p.id, buildProvider(p, logger));
     }
     const engine = createEngine({
       store,
