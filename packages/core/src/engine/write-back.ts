@@ -7,12 +7,22 @@ import type { Job, WriteBackLog } from '../ports/store.js';
 import type { EngineContext } from './context.js';
 import { requireProperty } from './plan-and-persist.js';
 
-/** Fingerprint of what the PMS shows (passcode + window), so the same state is written once. */
-export function writeBackKey(passcode: string, validFrom: Date, validTo: Date): string {
+/**
+ * Fingerprint of what the PMS shows (passcode + window + the unit it is for), so the same
+ * state is written once. The unit matters: a room move that keeps the digits and dates must
+ * still move the PMS record (a PMS may tie the PIN to a resource or a room).
+ */
+export function writeBackKey(passcode: string, validFrom: Date, validTo: Date, place = ''): string {
   return createHash('sha256')
-    .update(`${passcode}|${validFrom.toISOString()}|${validTo.toISOString()}`)
+    .update(`${passcode}|${validFrom.toISOString()}|${validTo.toISOString()}${place ? `|${place}` : ''}`)
     .digest('hex')
     .slice(0, 32);
+}
+
+/** Where a booking's PIN applies, as the PMS names it. */
+function placeOf(booking: BookingRecord): string {
+  if (booking.resourceId) return `resource:${booking.resourceId}`;
+  return booking.roomId && booking.unitName ? `unit:${booking.roomId}/${booking.unitName}` : '';
 }
 
 type Desired =
@@ -42,7 +52,7 @@ export function desiredWriteBack(booking: BookingRecord, codes: AccessCode[]): D
   ) {
     return { action: 'wait' };
   }
-  const key = writeBackKey(first.passcode, first.validFrom, first.validTo);
+  const key = writeBackKey(first.passcode, first.validFrom, first.validTo, placeOf(booking));
   if (key === booking.writeBackKey) return { action: 'none' };
   return {
     action: 'upsert',
