@@ -144,7 +144,7 @@ describe('express webhook server against the sandbox', () => {
       arrival: other.arrival,
       departure: isoDate(Date.parse(`${other.departure}T00:00:00Z`) + DAY),
     });
-    running.sandbox.latency.set([{ vendor: 'sciener', ms: 300 }]);
+    running.sandbox.latency.set([{ vendor: 'sciener', ms: 1000 }]);
     const mewsCalls = () => running.sandbox.calls({ vendor: 'mews' }).length;
     const callsBefore = mewsCalls();
     const res = await fetch(webhookUrl('hook-secret'), { method: 'POST', body: envelope([other.id]) });
