@@ -1,10 +1,9 @@
-import { openRuntime, type Runtime } from '@brafa/cli';
+import { configForSandbox, openRuntime, type Runtime } from '@brafa/cli';
 import { ManualClock } from '@brafa/core';
 import { type RunningSandbox, startSandbox, type WorldReservation } from '@brafa/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOnce } from '../src/run-once.mjs';
 import { startScheduler } from '../src/scheduler.mjs';
-import { configForSandbox } from './support.js';
 import { manualTimers } from './timers.js';
 
 const DAY = 86_400_000;

@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { configForSandbox } from '@brafa/cli';
 import { type RunningSandbox, startSandbox } from '@brafa/sandbox';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { configForSandbox } from './support.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { configForSandbox } from '@brafa/cli';
 import { type RunningSandbox, startSandbox, type WorldReservation } from '@brafa/sandbox';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServer } from '../src/server.mjs';
-import { configForSandbox } from './support.js';
 
 const DAY = 86_400_000;
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);

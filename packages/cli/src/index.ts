@@ -10,4 +10,5 @@ export {
   secretsOf,
   toProperty,
 } from './runtime.js';
+export { configForSandbox, type SandboxConfigOptions } from './sandbox/config.js';
 export { type Service, type ServiceOptions, startService } from './serve/server.js';
