@@ -1,4 +1,5 @@
 import type { LockAssignment, Property, Unit, UnitMapping } from '@brafa/core';
+import { sql } from 'kysely';
 import { flag, propertyToRow, rowToLockAssignment, rowToProperty, rowToUnitMapping } from './codec.js';
 import { chunk, type StoreContext } from './context.js';
 
@@ -28,7 +29,13 @@ export async function listProperties(ctx: StoreContext): Promise<Property[]> {
   return rows.map(rowToProperty);
 }
 
-/** Delete-then-insert in one transaction: readers see the old list or the new one, never a mix. */
+/**
+ * Delete-then-insert in one transaction: readers see the old list or the new one, never a mix.
+ * On PostgreSQL two replacements of the same list at once (every `brafa` process applies its
+ * config on start) would both delete, then both insert and collide on the primary key under
+ * READ COMMITTED; a transaction-scoped advisory lock per (table, property) makes them take
+ * turns. SQLite already serialises writers.
+ */
 async function replaceList<R extends object>(
   ctx: StoreContext,
   table: ListTable,
@@ -36,6 +43,8 @@ async function replaceList<R extends object>(
   rows: R[],
 ): Promise<void> {
   await ctx.atomic(async (db) => {
+    if (ctx.dialect === 'postgres')
+      await sql`select pg_advisory_xact_lock(hashtext(${`brafa:${table}:${propertyId}`}))`.execute(db);
     await db.deleteFrom(table).where('property_id', '=', propertyId).execute();
     const columns = rows[0] ? Object.keys(rows[0]).length : 1;
     for (const part of chunk(rows, columns, ctx.maxParameters)) {
