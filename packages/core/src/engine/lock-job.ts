@@ -200,8 +200,10 @@ async function resolveDuplicate(ctx: EngineContext, code: AccessCode): Promise<O
 
 async function removeFromLock(ctx: EngineContext, code: AccessCode): Promise<Outcome> {
   let lockCodeId = code.lockCodeId;
-  if (!lockCodeId && code.attempts > 0) {
-    // An add was tried and its outcome is unknown: the code may be on the lock untracked.
+  if (!lockCodeId) {
+    // We do not know the lock's id for it, yet an add may have reached the lock: its reply was
+    // lost, or the process died before recording even the attempt (so `attempts` cannot tell).
+    // A read is cheap; leaving a live code on a door is not.
     ctx.emit({ type: 'lock.call', op: 'find', codeId: code.id, lockId: code.lockId });
     const found = await ctx.lock.findCode({ lockId: code.lockId, passcode: code.passcode });
     if (found && isOurs(found, code)) lockCodeId = found.lockCodeId;
