@@ -1,10 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type BrafaConfig, configForSandbox, type SandboxConfigOptions } from '@brafa/cli';
 import { type RunningSandbox, type StartSandboxOptions, startSandbox } from '@brafa/sandbox';
-// @brafa/cli does not export its sandbox config builder from its entry (yet): reach it by path
-// rather than write a second one. Reported to the lead; switch to '@brafa/cli' once exported.
-import { configForSandbox, type SandboxConfigOptions } from '../../../packages/cli/src/sandbox/config.js';
 
 export interface TempDir {
   dir: string;
@@ -20,7 +18,7 @@ export interface World {
   running: RunningSandbox;
   configFile: string;
   /** The config as written (every secret in it, for the secrets checks). */
-  config: ReturnType<typeof configForSandbox>;
+  config: BrafaConfig;
   database: string;
   close(): Promise<void>;
 }
@@ -32,11 +30,17 @@ export interface World {
 export async function startWorld(
   options: StartSandboxOptions,
   dir: string,
-  config: Partial<SandboxConfigOptions> & { database?: string } = {},
+  config: Partial<SandboxConfigOptions> & {
+    database?: string;
+    /** Changes to the generated config before it is written (e.g. a retry policy). */
+    patch?: (config: BrafaConfig) => BrafaConfig;
+  } = {},
 ): Promise<World> {
   const running = await startSandbox({ host: '127.0.0.1', ...options });
   const database = config.database ?? `sqlite:${join(dir, 'brafa.db')}`;
-  const built = configForSandbox(running, { ...config, database });
+  const { patch, ...builder } = config;
+  const generated = configForSandbox(running, { ...builder, database });
+  const built = patch ? patch(generated) : generated;
   const configFile = join(dir, 'brafa.config.json');
   writeFileSync(configFile, JSON.stringify(built, null, 2));
   return { running, configFile, config: built, database, close: () => running.close() };
