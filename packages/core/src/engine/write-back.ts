@@ -63,13 +63,38 @@ export function desiredWriteBack(booking: BookingRecord, codes: AccessCode[]): D
   };
 }
 
+/** Write-back runs in flight per engine and property (see `runWriteBackJob`). */
+const inFlight = new WeakMap<EngineContext, Map<string, Promise<void>>>();
+
+/**
+ * Write-backs of one property never overlap in this process. Two write-back jobs of a property
+ * can both be due (a killed worker's expired one and a new one) and are then claimed together;
+ * run at once, both would read "nothing written yet" and both add, and a PMS add is not
+ * idempotent (two MEWS tokens for one stay). The second waits and then sees the first's work.
+ */
+export async function runWriteBackJob(ctx: EngineContext, job: Job): Promise<void> {
+  let running = inFlight.get(ctx);
+  if (!running) {
+    running = new Map();
+    inFlight.set(ctx, running);
+  }
+  const previous = running.get(job.propertyId) ?? Promise.resolve();
+  const run = previous.catch(() => {}).then(() => writeBackOnce(ctx, job));
+  running.set(job.propertyId, run);
+  try {
+    await run;
+  } finally {
+    if (running.get(job.propertyId) === run) running.delete(job.propertyId);
+  }
+}
+
 /**
  * One write-back job per property: every booking whose PMS view is behind the locks is
  * written in one batched provider call — an upsert at most once per (booking, passcode,
  * window) state, a delete when its codes are gone. Providers that cannot write back are
  * reported once and skipped; there is no provider-specific branch here.
  */
-export async function runWriteBackJob(ctx: EngineContext, job: Job): Promise<void> {
+async function writeBackOnce(ctx: EngineContext, job: Job): Promise<void> {
   const property = await requireProperty(ctx.store, job.propertyId);
   if (!property.enabled) return;
   const provider = ctx.provider(property);
