@@ -70,7 +70,7 @@ const inFlight = new WeakMap<EngineContext, Map<string, Promise<void>>>();
  * Write-backs of one property never overlap in this process. Two write-back jobs of a property
  * can both be due (a killed worker's expired one and a new one) and are then claimed together;
  * run at once, both would read "nothing written yet" and both add, and a PMS add is not
- * idempotent (two MEWS tokens for one stay). The second waits and then sees the first's work.
+ * idempotent (two PINs in the PMS for one stay). The second waits, then sees the first's work.
  */
 export async function runWriteBackJob(ctx: EngineContext, job: Job): Promise<void> {
   let running = inFlight.get(ctx);
