@@ -1,5 +1,12 @@
 import type { ClaimOptions, Job, JobStatus, NewJob } from '@brafa/core';
-import type { ExpressionBuilder, Insertable, Kysely, QueryCreator, Selectable } from 'kysely';
+import {
+  type ExpressionBuilder,
+  type Insertable,
+  type Kysely,
+  type QueryCreator,
+  type Selectable,
+  sql,
+} from 'kysely';
 import type { BrafaDatabase, JobsTable } from '../schema/database.js';
 import { ms, parseJobId, rowToJob, toId } from './codec.js';
 import { chunk, type StoreContext } from './context.js';
@@ -76,10 +83,13 @@ async function queuedByKey(
   const keys = [...new Set(jobs.flatMap((j) => (j.dedupeKey ? [j.dedupeKey] : [])))];
   const byKey = new Map<string, KeyedJob>();
   for (const part of chunk(keys, 1, ctx.maxParameters - 1)) {
+    // 'queued' as a literal, not a bind parameter: only then can SQLite prove the partial
+    // index `jobs_queued_dedupe_idx` (WHERE status = 'queued') applies, instead of walking
+    // every queued row for each key.
     const rows = await db
       .selectFrom('jobs')
       .select(['id', 'dedupe_key', 'run_after'])
-      .where('status', '=', 'queued')
+      .where('status', '=', sql.lit('queued'))
       .where('dedupe_key', 'in', part)
       .orderBy('id')
       .$if(ctx.dialect === 'postgres', (q) => q.forUpdate())
@@ -122,11 +132,12 @@ function claimable(now: number) {
 }
 
 /**
- * One statement on both databases. PostgreSQL: a materialised CTE picks the rows with
- * `FOR UPDATE SKIP LOCKED` (concurrent workers skip each other's rows instead of waiting
- * or double-claiming; a row another worker claimed meanwhile is re-checked and dropped), then
- * the UPDATE takes them. SQLite: the UPDATE holds the database's single write lock for the
- * whole statement, which is the serialisation SKIP LOCKED provides elsewhere.
+ * PostgreSQL: one statement. A materialised CTE picks the rows with `FOR UPDATE SKIP LOCKED`
+ * (concurrent workers skip each other's rows instead of waiting or double-claiming; a row
+ * another worker claimed meanwhile is re-checked and dropped), then the UPDATE takes them.
+ * SQLite: one write transaction (the database's single write lock is the serialisation
+ * SKIP LOCKED provides elsewhere) that picks due rows and expired leases with two index
+ * range scans and updates them by id.
  */
 export async function claimJobs(ctx: StoreContext, options: ClaimOptions): Promise<Job[]> {
   const { owner, limit, leaseMs, kinds, propertyId } = options;
@@ -139,19 +150,18 @@ export async function claimJobs(ctx: StoreContext, options: ClaimOptions): Promi
     updated_at: now,
   } as const;
 
-  const pick = (db: QueryCreator<BrafaDatabase>) =>
-    db
-      .selectFrom('jobs')
-      .select('id')
-      .where(claimable(now))
-      .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds!))
-      .$if(propertyId !== undefined, (q) => q.where('property_id', '=', propertyId!))
-      .orderBy('run_after')
-      .orderBy('id')
-      .limit(limit);
-
   let rows: Selectable<JobsTable>[];
   if (ctx.dialect === 'postgres') {
+    const pick = (db: QueryCreator<BrafaDatabase>) =>
+      db
+        .selectFrom('jobs')
+        .select('id')
+        .where(claimable(now))
+        .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds!))
+        .$if(propertyId !== undefined, (q) => q.where('property_id', '=', propertyId!))
+        .orderBy('run_after')
+        .orderBy('id')
+        .limit(limit);
     rows = await ctx.db
       .with(
         (cte) => cte('due').materialized(),
@@ -164,16 +174,60 @@ export async function claimJobs(ctx: StoreContext, options: ClaimOptions): Promi
       .returningAll('jobs')
       .execute();
   } else {
-    rows = await ctx.db
-      .updateTable('jobs')
-      .set((eb) => ({ ...lease, attempts: eb('attempts', '+', 1) }))
-      .where('id', 'in', pick(ctx.db))
-      .returningAll()
-      .execute();
+    rows = await ctx.atomic(async (db) => {
+      const ids = await pickSqlite(db, now, limit, kinds, propertyId);
+      if (ids.length === 0) return [];
+      return db
+        .updateTable('jobs')
+        .set((eb) => ({ ...lease, attempts: eb('attempts', '+', 1) }))
+        .where('id', 'in', ids)
+        .returningAll()
+        .execute();
+    });
   }
   return rows
     .map(rowToJob)
     .sort((a, b) => a.runAfter.getTime() - b.runAfter.getTime() || Number(a.id) - Number(b.id));
+}
+
+/**
+ * The first `limit` claimable ids by (run_after, id). One `OR` over both conditions made
+ * SQLite read and sort every queued row on each claim (quadratic over a large backlog);
+ * two queries walk `jobs_due_idx` (status, run_after, id) in order and `jobs_lease_idx`
+ * (status, lease_expires_at), and stop after `limit` rows.
+ */
+async function pickSqlite(
+  db: Kysely<BrafaDatabase>,
+  now: number,
+  limit: number,
+  kinds: string[] | undefined,
+  propertyId: string | undefined,
+): Promise<number[]> {
+  const base = () =>
+    db
+      .selectFrom('jobs')
+      .select(['id', 'run_after'])
+      .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds!))
+      .$if(propertyId !== undefined, (q) => q.where('property_id', '=', propertyId!));
+  const due = await base()
+    .where('status', '=', 'queued')
+    .where('run_after', '<=', now)
+    .orderBy('run_after')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  const expired = await base()
+    .where('status', '=', 'running')
+    .where('lease_expires_at', '<=', now)
+    .orderBy('run_after')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return [...due, ...expired]
+    .map((r) => ({ id: Number(r.id), runAfter: Number(r.run_after) }))
+    .sort((a, b) => a.runAfter - b.runAfter || a.id - b.id)
+    .slice(0, limit)
+    .map((r) => r.id);
 }
 
 /** Only the current lease owner may finish a job; a reclaimed job answers false to the old one. */
