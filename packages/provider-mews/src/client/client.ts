@@ -136,10 +136,16 @@ export class MewsClient {
             ...(upd ? { UpdatedUtc: upd } : {}),
             States: [...query.states],
           };
-          yield* paginate(op, this.reservationPageSize, async (Limitation) => {
+          let seen = 0;
+          for await (const items of paginate(op, this.reservationPageSize, async (Limitation) => {
             const res = await this.http.post(op, { ...filter, Limitation }, reservationsPageSchema, READ);
             return { items: res.Reservations, cursor: res.Cursor };
-          });
+          })) {
+            yield items;
+            seen += items.length;
+            // At most one reservation per id: once every id is back, a further page would be empty.
+            if (ids && seen >= ids.length) break;
+          }
         }
       }
     }
@@ -153,6 +159,7 @@ export class MewsClient {
     const op = 'customers/getAll';
     const out: Customer[] = [];
     for (const ids of chunk([...new Set(customerIds)])) {
+      let seen = 0;
       for await (const items of paginate(op, this.pageSize, async (Limitation) => {
         const body = { CustomerIds: ids, Extent: { Customers: true, Addresses: false }, Limitation };
         const res = await this.http.post(op, body, customersPageSchema, READ);
@@ -162,6 +169,9 @@ export class MewsClient {
           const parsed = parseOrReason(customerSchema, raw);
           if (parsed.ok) out.push(parsed.value);
         }
+        seen += items.length;
+        // At most one customer per id: a full page of exactly 1,000 ids needs no second call.
+        if (seen >= ids.length) break;
       }
     }
     return out;
