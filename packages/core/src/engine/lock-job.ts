@@ -7,7 +7,7 @@ import {
   ValidationError,
 } from '../errors/errors.js';
 import type { LockCode } from '../ports/lock.js';
-import type { Job } from '../ports/store.js';
+import type { Job, NewJob } from '../ports/store.js';
 import { sameWindow } from '../time/access-window.js';
 import { type EngineContext, JOB_KINDS, lockJobKey, writeBackJobKey } from './context.js';
 import { planAndPersist } from './plan-and-persist.js';
@@ -48,14 +48,15 @@ type Outcome =
 /**
  * Brings one code row to its target on the lock. The job carries only the code id: it always
  * acts on the row's *current* target, so a re-planned code is never pushed with stale data,
- * and running it twice is harmless.
+ * and running it twice is harmless. Returns true when it marked the job done itself (in the
+ * same transaction as the code's new state).
  */
-export async function runLockJob(ctx: EngineContext, job: Job): Promise<void> {
+export async function runLockJob(ctx: EngineContext, job: Job): Promise<boolean> {
   const codeId = String(job.payload.codeId ?? '');
   const code = await ctx.store.getAccessCode(codeId);
-  if (!code || code.state === 'active' || code.state === 'revoked' || code.state === 'failed') return;
+  if (!code || code.state === 'active' || code.state === 'revoked' || code.state === 'failed') return false;
   const property = await ctx.store.getProperty(code.propertyId);
-  if (property && !property.enabled) return;
+  if (property && !property.enabled) return false;
 
   let outcome: Outcome;
   try {
@@ -75,53 +76,51 @@ export async function runLockJob(ctx: EngineContext, job: Job): Promise<void> {
       ctx.emit({ type: 'lock.failed', codeId: code.id, lockId: code.lockId, error: describeError(error) });
     throw error;
   }
-  if (outcome.kind === 'replanned') return;
+  if (outcome.kind === 'replanned') return false;
 
   const now = ctx.clock.now();
   const finalState = code.state === 'pending_revoke' ? ('revoked' as const) : ('active' as const);
-  const applied = await ctx.store.updateAccessCode(
-    code.id,
-    {
-      state: finalState,
-      lockCodeId: outcome.lockCodeId,
-      lockPasscode: outcome.lockPasscode,
-      attempts: code.attempts + 1,
-      lastError: null,
-      updatedAt: now,
-    },
-    { expectedRevision: code.revision },
-  );
-  if (!applied) {
-    // The target moved while we talked to the lock: record what the lock now holds and go again.
-    await ctx.store.updateAccessCode(code.id, {
-      lockCodeId: outcome.lockCodeId,
-      lockPasscode: outcome.lockPasscode,
-    });
-    await ctx.store.enqueueJobs(
-      [
-        {
-          kind: JOB_KINDS.lock,
-          propertyId: code.propertyId,
-          payload: { codeId: code.id },
-          dedupeKey: lockJobKey(code.id),
-        },
-      ],
-      now,
-    );
-  }
-  ctx.emit({ type: 'lock.done', op: outcome.op, codeId: code.id, lockId: code.lockId });
-  // The PMS learns about it only now that the lock accepted it (or let it go).
-  await ctx.store.enqueueJobs(
-    [
+  // What the lock now holds, the follow-up jobs and the job's completion commit together:
+  // one write transaction per lock operation instead of four.
+  const completed = await ctx.store.transaction(async (tx) => {
+    const applied = await tx.updateAccessCode(
+      code.id,
       {
-        kind: JOB_KINDS.writeBack,
-        propertyId: code.propertyId,
-        payload: {},
-        dedupeKey: writeBackJobKey(code.propertyId),
+        state: finalState,
+        lockCodeId: outcome.lockCodeId,
+        lockPasscode: outcome.lockPasscode,
+        attempts: code.attempts + 1,
+        lastError: null,
+        updatedAt: now,
       },
-    ],
-    now,
-  );
+      { expectedRevision: code.revision },
+    );
+    const next: NewJob[] = [];
+    if (!applied) {
+      // The target moved while we talked to the lock: record what the lock now holds and go again.
+      await tx.updateAccessCode(code.id, {
+        lockCodeId: outcome.lockCodeId,
+        lockPasscode: outcome.lockPasscode,
+      });
+      next.push({
+        kind: JOB_KINDS.lock,
+        propertyId: code.propertyId,
+        payload: { codeId: code.id },
+        dedupeKey: lockJobKey(code.id),
+      });
+    }
+    // The PMS learns about it only now that the lock accepted it (or let it go).
+    next.push({
+      kind: JOB_KINDS.writeBack,
+      propertyId: code.propertyId,
+      payload: {},
+      dedupeKey: writeBackJobKey(code.propertyId),
+    });
+    await tx.enqueueJobs(next, now);
+    return tx.completeJob(job.id, ctx.workerId, now);
+  });
+  ctx.emit({ type: 'lock.done', op: outcome.op, codeId: code.id, lockId: code.lockId });
+  return completed;
 }
 
 async function putOnLock(ctx: EngineContext, code: AccessCode): Promise<Outcome> {

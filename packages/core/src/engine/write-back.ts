@@ -3,8 +3,9 @@ import type { AccessCode, BookingRecord } from '../domain/schemas.js';
 import { describeError, isTransient, TransientError } from '../errors/errors.js';
 import { maskPasscode } from '../logging/redact.js';
 import type { WriteBackItem } from '../ports/pms.js';
-import type { Job, WriteBackLog } from '../ports/store.js';
+import type { Job, Store, WriteBackLog } from '../ports/store.js';
 import type { EngineContext } from './context.js';
+import type { EngineEvent } from './events.js';
 import { requireProperty } from './plan-and-persist.js';
 
 /**
@@ -152,6 +153,8 @@ async function writeBackOnce(ctx: EngineContext, job: Job): Promise<void> {
   const byId = new Map(results.map((r) => [r.bookingId, r]));
   const now = ctx.clock.now();
   const logs: WriteBackLog[] = [];
+  const states: Array<{ bookingId: string; patch: Parameters<Store['updateBookingState']>[2] }> = [];
+  const events: EngineEvent[] = [];
   let retry: TransientError | undefined;
   for (const { item, key } of items) {
     const result = byId.get(item.bookingId) ?? {
@@ -164,16 +167,14 @@ async function writeBackOnce(ctx: EngineContext, job: Job): Promise<void> {
         ? `PIN ${maskPasscode(item.passcode ?? '')} valid ${item.validFrom?.toISOString()} -> ${item.validTo?.toISOString()}`
         : 'delete';
     if (result.ok) {
-      await ctx.store.updateBookingState(
-        property.id,
-        item.bookingId,
-        {
+      states.push({
+        bookingId: item.bookingId,
+        patch: {
           writeBackKey: key,
           writeBackRef: item.action === 'delete' ? null : (result.ref ?? item.ref),
           writeBackError: null,
         },
-        now,
-      );
+      });
       logs.push({
         propertyId: property.id,
         bookingId: item.bookingId,
@@ -184,7 +185,7 @@ async function writeBackOnce(ctx: EngineContext, job: Job): Promise<void> {
         ref: result.ref,
         error: null,
       });
-      ctx.emit({
+      events.push({
         type: 'writeback.done',
         propertyId: property.id,
         bookingId: item.bookingId,
@@ -192,7 +193,7 @@ async function writeBackOnce(ctx: EngineContext, job: Job): Promise<void> {
       });
     } else {
       const reason = describeError(result.error);
-      await ctx.store.updateBookingState(property.id, item.bookingId, { writeBackError: reason }, now);
+      states.push({ bookingId: item.bookingId, patch: { writeBackError: reason } });
       logs.push({
         propertyId: property.id,
         bookingId: item.bookingId,
@@ -203,7 +204,7 @@ async function writeBackOnce(ctx: EngineContext, job: Job): Promise<void> {
         ref: null,
         error: reason,
       });
-      ctx.emit({
+      events.push({
         type: 'writeback.failed',
         propertyId: property.id,
         bookingId: item.bookingId,
@@ -213,7 +214,13 @@ async function writeBackOnce(ctx: EngineContext, job: Job): Promise<void> {
       if (isTransient(result.error) && !retry) retry = result.error;
     }
   }
-  await ctx.store.appendWriteBackLogs(logs);
+  // Every booking's new state and the audit rows in one transaction (one commit, not one per booking).
+  await ctx.store.transaction(async (tx) => {
+    for (const { bookingId, patch } of states)
+      await tx.updateBookingState(property.id, bookingId, patch, now);
+    await tx.appendWriteBackLogs(logs);
+  });
+  for (const event of events) ctx.emit(event);
   // Succeeded items are recorded; throwing makes the job retry only what is still behind.
   if (retry) throw retry;
 }

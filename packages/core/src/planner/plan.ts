@@ -72,6 +72,19 @@ export function plan(input: PlanInput): Plan {
   const mappings = indexMappings(input.mappings);
   const locks = indexLocks(input.assignments);
   const ownerOf = (bookingId: string) => `${property.id}\u0000${bookingId}`;
+  // Many bookings share their dates, and the zone arithmetic (luxon, Intl) is most of the
+  // planner's time on large inputs: compute each distinct window once per plan.
+  const windows = new Map<string, { from: number; to: number }>();
+  const windowOf = (booking: BookingRecord): AccessWindow => {
+    const key = `${booking.checkInAt?.getTime() ?? booking.arrivalDate}|${booking.checkOutAt?.getTime() ?? booking.departureDate}`;
+    let w = windows.get(key);
+    if (!w) {
+      const computed = accessWindow(property, booking);
+      w = { from: computed.validFrom.getTime(), to: computed.validTo.getTime() };
+      windows.set(key, w);
+    }
+    return { validFrom: new Date(w.from), validTo: new Date(w.to) };
+  };
 
   // Codes per booking; occupancy of every lock from every code that may be on it.
   const occupancy = new LockOccupancy();
@@ -205,7 +218,7 @@ export function plan(input: PlanInput): Plan {
     }
     let window: AccessWindow;
     try {
-      window = accessWindow(property, booking);
+      window = windowOf(booking);
     } catch (error) {
       return {
         reason: `cannot compute access window: ${(error as Error).message}`,
