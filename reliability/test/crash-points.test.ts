@@ -16,7 +16,10 @@ describe('crash right after a vendor applied a write', () => {
   let onCall: ((e: CallLogEntry) => void) | null = null;
 
   beforeAll(async () => {
-    world = await startWorld({ scenario: { seed: 3, properties: [{ id: 'P1', provider: 'mews', units: 3, reservations: [] }] } }, tmp.dir);
+    world = await startWorld(
+      { scenario: { seed: 3, properties: [{ id: 'P1', provider: 'mews', units: 3, reservations: [] }] } },
+      tmp.dir,
+    );
     const { callLog } = world.running.sandbox;
     const record = callLog.record.bind(callLog);
     callLog.record = (entry) => {
@@ -49,16 +52,28 @@ describe('crash right after a vendor applied a write', () => {
 
   it('an add the lock applied is adopted, not added twice', async () => {
     const { scenario, inspect } = world.running.sandbox;
-    const stay = scenario.addReservation('P1', { unit: '101', arrival: day(2), departure: day(4), guest: 'Ann Crash' });
+    const stay = scenario.addReservation('P1', {
+      unit: '101',
+      arrival: day(2),
+      departure: day(4),
+      guest: 'Ann Crash',
+    });
     await runKilledAt('/v3/keyboardPwd/add');
-    expect(inspect.lockCodes(scenario.units('P1')[0]!.lockId!).filter((c) => c.name === `brafa:${stay.id}`)).toHaveLength(1);
+    expect(
+      inspect.lockCodes(scenario.units('P1')[0]!.lockId!).filter((c) => c.name === `brafa:${stay.id}`),
+    ).toHaveLength(1);
     expect((await runBrafa(world.configFile, ['run'])).code).toBe(0);
     expect(violations()).toEqual([]);
   });
 
   it('an add the lock applied is removed when the booking is cancelled before the next run', async () => {
     const { scenario } = world.running.sandbox;
-    const stay = scenario.addReservation('P1', { unit: '102', arrival: day(2), departure: day(5), guest: 'Bob Crash' });
+    const stay = scenario.addReservation('P1', {
+      unit: '102',
+      arrival: day(2),
+      departure: day(5),
+      guest: 'Bob Crash',
+    });
     await runKilledAt('/v3/keyboardPwd/add');
     scenario.cancel(stay.id);
     expect((await runBrafa(world.configFile, ['run'])).code).toBe(0);
@@ -69,7 +84,12 @@ describe('crash right after a vendor applied a write', () => {
 
   it('a MEWS token the PMS stored is found again, not added twice', async () => {
     const { scenario, inspect } = world.running.sandbox;
-    const stay = scenario.addReservation('P1', { unit: '103', arrival: day(3), departure: day(6), guest: 'Cy Crash' });
+    const stay = scenario.addReservation('P1', {
+      unit: '103',
+      arrival: day(3),
+      departure: day(6),
+      guest: 'Cy Crash',
+    });
     await runKilledAt('resourceAccessTokens/add');
     expect(inspect.mewsTokens({ serviceOrderId: stay.id })).toHaveLength(1);
     expect((await runBrafa(world.configFile, ['run'])).code).toBe(0);

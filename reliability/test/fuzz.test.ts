@@ -1,4 +1,4 @@
-import { createEngine, type BookingPage, type PmsProvider } from '@brafa/core';
+import { type BookingPage, createEngine, type PmsProvider } from '@brafa/core';
 import { MemoryLock, MemoryStore, makeProperty } from '@brafa/core/testing';
 import { createBeds24Provider } from '@brafa/provider-beds24';
 import { createMewsProvider } from '@brafa/provider-mews';
@@ -23,8 +23,18 @@ const sandbox: Sandbox = createSandbox({
   scenario: {
     seed: 99,
     properties: [
-      { id: 'P1', provider: 'mews', units: 6, reservations: { count: 12, withinDays: 20, cancelledRatio: 0.1 } },
-      { id: 'B1', provider: 'beds24', units: 6, reservations: { count: 12, withinDays: 20, cancelledRatio: 0.1 } },
+      {
+        id: 'P1',
+        provider: 'mews',
+        units: 6,
+        reservations: { count: 12, withinDays: 20, cancelledRatio: 0.1 },
+      },
+      {
+        id: 'B1',
+        provider: 'beds24',
+        units: 6,
+        reservations: { count: 12, withinDays: 20, cancelledRatio: 0.1 },
+      },
     ],
   },
 });
@@ -128,12 +138,19 @@ function damaged(fields: readonly string[]) {
     { weight: 6, arbitrary: fc.array(damage, { minLength: 1, maxLength: 3 }) },
     {
       weight: 1,
-      arbitrary: fc.oneof(fc.constant(null), fc.integer(), fc.constant(HUGE), fc.constant([])).map((v) => ({ whole: v })),
+      arbitrary: fc
+        .oneof(fc.constant(null), fc.integer(), fc.constant(HUGE), fc.constant([]))
+        .map((v) => ({ whole: v })),
     },
   );
 }
 
-function apply(template: Record<string, unknown>, id: unknown, idField: string, spec: Damage[] | { whole: unknown }) {
+function apply(
+  template: Record<string, unknown>,
+  id: unknown,
+  idField: string,
+  spec: Damage[] | { whole: unknown },
+) {
   if ('whole' in spec) return spec.whole;
   const copy: Record<string, unknown> = { ...structuredClone(template), [idField]: id };
   for (const d of spec) {
@@ -179,7 +196,9 @@ async function rawBeds24Booking(): Promise<Record<string, unknown>> {
     http.get(
       `${BEDS24}/bookings`,
       async ({ request }) => {
-        const body = (await (await sandbox.handle('beds24', request)).json()) as { data: Array<Record<string, unknown>> };
+        const body = (await (await sandbox.handle('beds24', request)).json()) as {
+          data: Array<Record<string, unknown>>;
+        };
         captured.push(...body.data);
         return HttpResponse.json(body);
       },
@@ -218,7 +237,20 @@ const cases: Case[] = [
     template: rawBeds24Booking,
     idField: 'id',
     freshId: fc.integer({ min: 90_000_000, max: 99_999_999 }),
-    fields: ['id', 'propertyId', 'roomId', 'unitId', 'status', 'arrival', 'departure', 'firstName', 'lastName', 'masterId', 'apiReference', 'reference'],
+    fields: [
+      'id',
+      'propertyId',
+      'roomId',
+      'unitId',
+      'status',
+      'arrival',
+      'departure',
+      'firstName',
+      'lastName',
+      'masterId',
+      'apiReference',
+      'reference',
+    ],
   },
 ];
 
@@ -233,7 +265,11 @@ describe.each(cases)('fuzzed $name records', (c) => {
 
     await fc.assert(
       fc.asyncProperty(
-        fc.uniqueArray(fc.tuple(c.freshId, damaged(c.fields)), { minLength: 1, maxLength: 4, selector: ([id]) => id }),
+        fc.uniqueArray(fc.tuple(c.freshId, damaged(c.fields)), {
+          minLength: 1,
+          maxLength: 4,
+          selector: ([id]) => id,
+        }),
         async (specs) => {
           inject = specs.map(([id, spec]) => apply(template, id, c.idField, spec));
           const injected = inject.length;
@@ -269,7 +305,13 @@ describe('a quarantined record inside an engine sync', () => {
     const units = sandbox.scenario.units('P1');
     await store.replaceLockAssignments(
       'P1',
-      units.map((u) => ({ propertyId: 'P1', lockId: String(u.lockId), scope: 'unit', roomId: u.category, unitName: u.unitName })),
+      units.map((u) => ({
+        propertyId: 'P1',
+        lockId: String(u.lockId),
+        scope: 'unit',
+        roomId: u.category,
+        unitName: u.unitName,
+      })),
     );
     const template = await rawMewsReservation();
     inject = [

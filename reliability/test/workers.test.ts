@@ -1,5 +1,9 @@
+import { applyConfig } from '@brafa/cli';
+import { createPrng } from '@brafa/sandbox';
+import { openStore } from '@brafa/store-kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type PostgresServer } from '../../packages/store-kysely/test/support/postgres.js';
+import { type PostgresServer, startPostgres } from '../../packages/store-kysely/test/support/postgres.js';
 import { type ChildResult, parseJsonOutput, spawnBrafa } from './support/brafa-child.js';
 import { diagnose } from './support/diagnose.js';
 import { checkInvariants, expectedCodeCount, formatViolation } from './support/invariants.js';
@@ -8,10 +12,6 @@ import { mutate } from './support/mutations.js';
 import { advanceQueueClock } from './support/queue.js';
 import type { RunJson } from './support/status.js';
 import { startWorld, tempDir, type World } from './support/world.js';
-import { createPrng } from '@brafa/sandbox';
-import { applyConfig } from '@brafa/cli';
-import { openStore } from '@brafa/store-kysely';
-import pg from 'pg';
 
 /**
  * Issue 9 §2: four `brafa` processes on one PostgreSQL database against one sandbox. Every
@@ -30,7 +30,9 @@ describe(`several workers on one PostgreSQL (seed ${SEED})`, () => {
   beforeAll(async () => {
     const started = await startPostgres();
     if (!started.ok)
-      throw new Error(`no PostgreSQL for the multi-worker suite: ${started.reason} (install the postgresql package)`);
+      throw new Error(
+        `no PostgreSQL for the multi-worker suite: ${started.reason} (install the postgresql package)`,
+      );
     server = started.server;
     const admin = new pg.Client({ connectionString: server.adminUrl });
     await admin.connect();
@@ -48,7 +50,12 @@ describe(`several workers on one PostgreSQL (seed ${SEED})`, () => {
               entranceLock: true,
               reservations: { count: 170, withinDays: 26, maxNights: 4, cancelledRatio: 0.1 },
             },
-            { id: 'B1', provider: 'beds24', units: 20, reservations: { count: 70, withinDays: 26, maxNights: 4 } },
+            {
+              id: 'B1',
+              provider: 'beds24',
+              units: 20,
+              reservations: { count: 70, withinDays: 26, maxNights: 4 },
+            },
           ],
         },
         beds24: { credits: { limit: 1_000_000 } },
@@ -87,9 +94,13 @@ describe(`several workers on one PostgreSQL (seed ${SEED})`, () => {
       const rounds = Array.from({ length: 12 }, (_, i) => applyConfig(stores[i % 4]!, world.config));
       const outcomes = await Promise.allSettled(rounds);
       expect(
-        outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason)),
+        outcomes
+          .filter((o) => o.status === 'rejected')
+          .map((o) => String((o as PromiseRejectedResult).reason)),
       ).toEqual([]);
-      expect((await stores[0]!.listLockAssignments('P1')).length).toBe(world.config.properties[0]!.locks.length);
+      expect((await stores[0]!.listLockAssignments('P1')).length).toBe(
+        world.config.properties[0]!.locks.length,
+      );
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }
@@ -112,7 +123,12 @@ describe(`several workers on one PostgreSQL (seed ${SEED})`, () => {
 
   it('after PMS changes, each change and revoke is sent once', async () => {
     const prng = createPrng(SEED);
-    mutate(world.running.sandbox.scenario, prng, { changeDates: 12, moveRoom: 8, cancel: 6, create: 6 }, new Date());
+    mutate(
+      world.running.sandbox.scenario,
+      prng,
+      { changeDates: 12, moveRoom: 8, cancel: 6, create: 6 },
+      new Date(),
+    );
     const { writes } = await fourWorkers('changes');
     expect(writes.some((w) => w.op === 'change')).toBe(true);
     expect(writes.some((w) => w.op === 'delete')).toBe(true);
@@ -140,7 +156,9 @@ describe(`several workers on one PostgreSQL (seed ${SEED})`, () => {
       const { writes, results } = await fourWorkers(`lost replies, round ${round}`);
       all.push(...writes);
       if (round === 2) sandbox.faults.clear();
-      const busy = results.some((r) => parseJsonOutput<RunJson>(r).statuses.some((s) => s.jobs.queued + s.jobs.running > 0));
+      const busy = results.some((r) =>
+        parseJsonOutput<RunJson>(r).statuses.some((s) => s.jobs.queued + s.jobs.running > 0),
+      );
       if (round > 2 && !busy) break;
     }
     expect(all.some((w) => w.lost)).toBe(true);

@@ -14,7 +14,12 @@ describe('two write-back jobs of one property due at once', () => {
   let world: World;
   beforeAll(async () => {
     world = await startWorld(
-      { scenario: { seed: 8, properties: [{ id: 'P1', provider: 'mews', units: 4, reservations: { count: 6, withinDays: 10 } }] } },
+      {
+        scenario: {
+          seed: 8,
+          properties: [{ id: 'P1', provider: 'mews', units: 4, reservations: { count: 6, withinDays: 10 } }],
+        },
+      },
       tmp.dir,
     );
   });
@@ -44,6 +49,8 @@ describe('two write-back jobs of one property due at once', () => {
     const tokens = world.running.sandbox.inspect.mewsTokens({ propertyId: 'P1' });
     expect(tokens.length).toBeGreaterThan(2);
     expect(new Set(tokens.map((t) => t.ServiceOrderId)).size).toBe(tokens.length);
-    expect(checkInvariants(world.running.sandbox, { step: 'overlap', now: new Date() }).map(formatViolation)).toEqual([]);
+    expect(
+      checkInvariants(world.running.sandbox, { step: 'overlap', now: new Date() }).map(formatViolation),
+    ).toEqual([]);
   });
 });

@@ -19,14 +19,20 @@ export async function diagnose(database: string, sandbox: Sandbox, violations: V
       lines.push(
         `booking ${v.bookingId}: PMS ${r?.state} unit ${r?.unitName} ${r?.arrival}..${r?.departure}; store ${b?.status} unit ${b?.roomId}/${b?.unitName} resource ${b?.resourceId} ${b?.arrivalDate}..${b?.departureDate} writeBackKey ${b?.writeBackKey ? 'set' : 'null'} ref ${b?.writeBackRef} error ${b?.writeBackError} issue ${b?.issue}`,
       );
-      for (const c of await store.listAccessCodes({ propertyId: v.propertyId, bookingId: v.bookingId, includeRevoked: true }))
+      for (const c of await store.listAccessCodes({
+        propertyId: v.propertyId,
+        bookingId: v.bookingId,
+        includeRevoked: true,
+      }))
         lines.push(
           `  code lock ${c.lockId}: ${c.state} ${mask(c.passcode)} lockCodeId ${c.lockCodeId} attempts ${c.attempts} rev ${c.revision} ${c.validFrom.toISOString()}..${c.validTo.toISOString()} error ${c.lastError}`,
         );
       for (const l of (await store.listWriteBackLogs({ propertyId: v.propertyId, bookingId: v.bookingId }))
         .sort((a, b) => a.at.getTime() - b.at.getTime())
         .slice(-8))
-        lines.push(`  write-back ${l.at.toISOString()} ${l.action} ok=${l.ok} ref ${l.ref} ${l.detail} ${l.error ?? ''}`);
+        lines.push(
+          `  write-back ${l.at.toISOString()} ${l.action} ok=${l.ok} ref ${l.ref} ${l.detail} ${l.error ?? ''}`,
+        );
       for (const t of sandbox.inspect.mewsTokens({ serviceOrderId: v.bookingId, includeDeleted: true }))
         lines.push(
           `  MEWS token ${t.Id} active=${t.IsActive} resource ${t.ResourceId} ${mask(t.Value)} ${t.ValidityStartUtc}..${t.ValidityEndUtc} updated ${t.UpdatedUtc}`,

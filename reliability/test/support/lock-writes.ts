@@ -55,7 +55,9 @@ export function repeatedWrites(writes: LockWrite[]): string[] {
   for (const [key, list] of byKey) {
     const lost = list.filter((w) => w.lost).length;
     if (list.length > 1 + lost)
-      out.push(`${key.replace(/digits \d+/, 'digits ******')}: sent ${list.length} times, ${lost} lost replies (${list.map((w) => (w.lost ? 'lost' : (w.errcode ?? 'ok'))).join(', ')})`);
+      out.push(
+        `${key.replace(/digits \d+/, 'digits ******')}: sent ${list.length} times, ${lost} lost replies (${list.map((w) => (w.lost ? 'lost' : (w.errcode ?? 'ok'))).join(', ')})`,
+      );
   }
   return out;
 }
