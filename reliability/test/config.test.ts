@@ -114,7 +114,6 @@ const cases: Array<{ name: string; edit: (c: RawConfig) => void; key: RegExp }> 
   {
     name: 'environment variable not set',
     edit: (c) => {
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${VAR} placeholder in the config file.
       c.sciener.password = '${BRAFA_TEST_UNSET_VARIABLE}';
     },
     key: /sciener\.password: environment variable BRAFA_TEST_UNSET_VARIABLE is not set/,

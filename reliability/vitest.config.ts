@@ -1,0 +1,3 @@
+import { brafaProject } from '../vitest.shared.ts';
+
+export default brafaProject('reliability', { testTimeout: 300_000 });
