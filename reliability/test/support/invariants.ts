@@ -29,6 +29,8 @@ export interface InvariantOptions {
   horizonMs?: number;
   /** Beds24 info-item code the provider owns. */
   infoItemCode?: string;
+  /** Check the locks only, not the PMS write-back (default: both). */
+  locksOnly?: boolean;
 }
 
 const DAY = 86_400_000;
@@ -185,6 +187,7 @@ export function checkInvariants(sandbox: Sandbox, o: InvariantOptions): Violatio
       add(want.get(name), '?', null, `different digits on its locks (${digits.size} PINs)`);
   }
 
+  if (o.locksOnly) return violations;
   // PMS side: MEWS resource access tokens.
   const tokens = sandbox.inspect.mewsTokens();
   const tokensByOrder = new Map<string, typeof tokens>();
