@@ -184,6 +184,15 @@ export interface Store {
   appendQuarantine(entries: QuarantineEntry[]): Promise<void>;
   listQuarantine(options?: { propertyId?: string; limit?: number }): Promise<QuarantineEntry[]>;
 
+  // leases: mutual exclusion across workers and machines, for work that must never overlap
+  /**
+   * Take (or renew) the lease `key` for `owner` until `until`. Succeeds when the lease is free,
+   * expired (`expiresAt <= now`) or already held by `owner`; atomic across processes.
+   */
+  acquireLease(key: string, owner: string, until: Date, now: Date): Promise<boolean>;
+  /** Give the lease back; a no-op unless `owner` holds it. */
+  releaseLease(key: string, owner: string): Promise<void>;
+
   // checkpoints (per-page sync progress, unit sync times…)
   getCheckpoint(key: string): Promise<string | undefined>;
   setCheckpoint(key: string, value: string): Promise<void>;

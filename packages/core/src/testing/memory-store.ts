@@ -33,6 +33,7 @@ interface State {
   writeBackLogs: WriteBackLog[];
   quarantine: QuarantineEntry[];
   checkpoints: Map<string, string>;
+  leases: Map<string, { owner: string; expiresAt: Date }>;
   nextId: number;
 }
 
@@ -48,6 +49,7 @@ const emptyState = (): State => ({
   writeBackLogs: [],
   quarantine: [],
   checkpoints: new Map(),
+  leases: new Map(),
   nextId: 1,
 });
 
@@ -301,6 +303,16 @@ export class MemoryStore implements Store {
       this.state.quarantine.filter((q) => !options.propertyId || q.propertyId === options.propertyId),
       options.limit,
     );
+  }
+
+  async acquireLease(key: string, owner: string, until: Date, now: Date): Promise<boolean> {
+    const held = this.state.leases.get(key);
+    if (held && held.owner !== owner && held.expiresAt.getTime() > now.getTime()) return false;
+    this.state.leases.set(key, { owner, expiresAt: new Date(until) });
+    return true;
+  }
+  async releaseLease(key: string, owner: string): Promise<void> {
+    if (this.state.leases.get(key)?.owner === owner) this.state.leases.delete(key);
   }
 
   async getCheckpoint(key: string): Promise<string | undefined> {

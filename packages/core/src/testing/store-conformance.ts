@@ -425,6 +425,26 @@ export function describeStoreConformance(name: string, options: StoreConformance
         });
       });
 
+      it('grants a lease to one owner at a time until it expires or is released', async () => {
+        expect(await store.acquireLease('writeback:P1', 'w1', at(60), T0)).toBe(true);
+        expect(await store.acquireLease('writeback:P1', 'w2', at(60), at(1))).toBe(false);
+        expect(await store.acquireLease('writeback:P2', 'w2', at(60), at(1))).toBe(true);
+        expect(await store.acquireLease('writeback:P1', 'w1', at(120), at(2))).toBe(true); // renew
+        expect(await store.acquireLease('writeback:P1', 'w2', at(200), at(100))).toBe(false);
+        expect(await store.acquireLease('writeback:P1', 'w2', at(200), at(120))).toBe(true); // expired
+        await store.releaseLease('writeback:P1', 'w1'); // not the holder: no effect
+        expect(await store.acquireLease('writeback:P1', 'w3', at(300), at(130))).toBe(false);
+        await store.releaseLease('writeback:P1', 'w2');
+        expect(await store.acquireLease('writeback:P1', 'w3', at(300), at(130))).toBe(true);
+      });
+
+      it('lets exactly one of many concurrent claimants take a lease', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => store.acquireLease('busy', `w${i}`, at(60), T0)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
       it('stores checkpoints', async () => {
         expect(await store.getCheckpoint('sync:P1')).toBeUndefined();
         await store.setCheckpoint('sync:P1', 'a');

@@ -6,6 +6,7 @@ import { configuration } from './0001-configuration.js';
 import { bookingsAndCodes } from './0002-bookings.js';
 import { jobs } from './0003-jobs.js';
 import { auditAndCheckpoints } from './0004-audit.js';
+import { leases } from './0005-leases.js';
 
 /**
  * Every schema version, in order. They live in code (not files on disk) so the built
@@ -17,6 +18,7 @@ export const brafaMigrations: Readonly<Record<string, Migration>> = Object.freez
   '0002_bookings_and_access_codes': bookingsAndCodes,
   '0003_jobs': jobs,
   '0004_audit_and_checkpoints': auditAndCheckpoints,
+  '0005_leases': leases,
 });
 
 /**

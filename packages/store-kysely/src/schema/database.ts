@@ -153,6 +153,12 @@ export interface CheckpointsTable {
   value: string;
 }
 
+export interface LeasesTable {
+  key: string;
+  owner: string;
+  expires_at: Instant;
+}
+
 /** The tables this package owns, for typing a `Kysely<BrafaDatabase>`. */
 export interface BrafaDatabase {
   properties: PropertiesTable;
@@ -166,6 +172,7 @@ export interface BrafaDatabase {
   writeback_logs: WriteBackLogsTable;
   quarantine: QuarantineTable;
   checkpoints: CheckpointsTable;
+  leases: LeasesTable;
 }
 
 export const BRAFA_TABLES = [
@@ -180,4 +187,5 @@ export const BRAFA_TABLES = [
   'writeback_logs',
   'quarantine',
   'checkpoints',
+  'leases',
 ] as const satisfies readonly (keyof BrafaDatabase)[];

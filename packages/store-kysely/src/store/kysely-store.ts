@@ -26,6 +26,7 @@ import * as bookings from './bookings.js';
 import * as config from './configuration.js';
 import type { StoreContext } from './context.js';
 import * as jobs from './jobs.js';
+import * as leases from './leases.js';
 
 export interface KyselyStoreOptions {
   /** Which SQL to speak; detected from the Kysely adapter when omitted. */
@@ -123,6 +124,10 @@ class KyselyStore implements Store {
   appendQuarantine = (entries: QuarantineEntry[]) => audit.appendQuarantine(this.ctx, entries);
   listQuarantine = (options?: { propertyId?: string; limit?: number }) =>
     audit.listQuarantine(this.ctx, options);
+
+  acquireLease = (key: string, owner: string, until: Date, now: Date) =>
+    leases.acquireLease(this.ctx, key, owner, until, now);
+  releaseLease = (key: string, owner: string) => leases.releaseLease(this.ctx, key, owner);
 
   getCheckpoint = (key: string) => audit.getCheckpoint(this.ctx, key);
   setCheckpoint = (key: string, value: string) => audit.setCheckpoint(this.ctx, key, value);
