@@ -192,6 +192,10 @@ export async function openRuntime(config: BrafaConfig, options: RuntimeOptions =
       concurrency: config.worker.concurrency,
       ...(config.worker.retry ? { retry: config.worker.retry } : {}),
       ...(config.worker.graceHours !== undefined ? { graceMs: config.worker.graceHours * 3_600_000 } : {}),
+      ...(config.worker.failedRetryMinutes !== undefined
+        ? { failedRetryMs: config.worker.failedRetryMinutes * 60_000 }
+        : {}),
+      ...(config.worker.leaseSeconds !== undefined ? { leaseMs: config.worker.leaseSeconds * 1000 } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.workerId ? { workerId: options.workerId } : {}),
     });

@@ -113,4 +113,27 @@ describe('planner examples', () => {
     const moved = plan(input({ codes, bookings: [record({ departureDate: '2026-05-04' })] }));
     expect(moved.operations.map((o) => o.kind)).toEqual(['reschedule']);
   });
+
+  it('gives a code failed by retryable errors a fresh budget after the wait, never one refused for good', () => {
+    const first = plan(input());
+    const failedAt = new Date('2026-04-20T00:00:00Z');
+    const failed = (lastError: string) =>
+      applyPlan([], first, failedAt).map((c) => ({
+        ...c,
+        state: 'failed' as const,
+        lastError,
+        updatedAt: failedAt,
+      }));
+    const at = (minutes: number) => new Date(failedAt.getTime() + minutes * 60_000);
+    const transient = failed('TransientError: gateway offline code=-3002');
+    expect(plan(input({ codes: transient, now: at(29) })).operations.map((o) => o.kind)).toEqual(['noop']);
+    expect(plan(input({ codes: transient, now: at(30) })).operations.map((o) => o.kind)).toEqual([
+      'reschedule',
+    ]);
+    expect(
+      plan(input({ codes: transient, now: at(1), failedRetryMs: 0 })).operations.map((o) => o.kind),
+    ).toEqual(['reschedule']);
+    const permanent = failed('PermanentError: lock does not exist code=-1003');
+    expect(plan(input({ codes: permanent, now: at(600) })).operations.map((o) => o.kind)).toEqual(['noop']);
+  });
 });

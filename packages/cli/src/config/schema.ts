@@ -116,6 +116,10 @@ export const configSchema = z.strictObject({
           retryAfterCapMs: z.number().int().min(0).optional(),
         })
         .optional(),
+      /** Wait before a code failed by an outage gets a fresh retry budget (default 30). */
+      failedRetryMinutes: z.number().min(0).optional(),
+      /** Job lease: a killed worker's jobs go to others after this long (default 300). */
+      leaseSeconds: z.number().min(1).optional(),
       /** How long an ended code stays on its lock before it is deleted (default 24 h). */
       graceHours: z
         .number()

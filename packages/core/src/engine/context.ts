@@ -20,6 +20,7 @@ export interface EngineContext {
   retry: RetryPolicy;
   random: () => number;
   graceMs: number;
+  failedRetryMs: number;
   workerId: string;
   leaseMs: number;
   concurrency: number;

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { AccessCodeState, Property } from '../domain/schemas.js';
+import type { AccessCode, AccessCodeState, Property } from '../domain/schemas.js';
 import { ValidationError } from '../errors/errors.js';
 import { Redactor } from '../logging/redact.js';
 import { validatePolicy } from '../passcode/policy.js';
+import { DEFAULT_FAILED_RETRY_MS } from '../planner/plan.js';
 import type { Plan } from '../planner/types.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { LockProvider } from '../ports/lock.js';
 import { createLogger, type Logger, silentLogger } from '../ports/logger.js';
 import type { Interval, PmsProvider } from '../ports/pms.js';
-import type { JobStatus, Store } from '../ports/store.js';
+import type { Job, JobStatus, Store } from '../ports/store.js';
 import { type AuditOptions, type AuditReport, auditProperty } from './audit.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
-import type { EngineContext } from './context.js';
+import { type EngineContext, JOB_KINDS } from './context.js';
 import { type DispatchOptions, type DispatchResult, dispatch } from './dispatch.js';
 import type { EngineEventHandler } from './events.js';
 import { planAndPersist, planOnly, requireProperty } from './plan-and-persist.js';
@@ -33,6 +34,8 @@ export interface EngineOptions {
   concurrency?: number;
   /** How long an ended code stays on the lock (default 24 h). */
   graceMs?: number;
+  /** Wait before a code failed by retryable errors gets a fresh retry budget (default 30 min). */
+  failedRetryMs?: number;
   /** Job lease; a worker that dies mid-job loses its jobs after this long. Default 5 min. */
   leaseMs?: number;
   /** Jitter source (tests pass a seeded one). */
@@ -79,6 +82,26 @@ export interface Engine {
   audit(propertyId: string, options?: AuditOptions): Promise<AuditReport>;
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Dead jobs that still matter: a lock job whose code has since recovered (active or revoked,
+ * e.g. after its failed-code retry or a reissue) is history, and so is any other dead job
+ * older than a day (later runs have redone its work). The newest 50 are shown.
+ */
+function openDeadJobs(dead: Job[], codes: AccessCode[], now: Date): Job[] {
+  const state = new Map(codes.map((c) => [c.id, c.state]));
+  return dead
+    .filter((j) => {
+      if (j.kind === JOB_KINDS.lock) {
+        const s = state.get(String(j.payload.codeId));
+        return s !== undefined && s !== 'active' && s !== 'revoked';
+      }
+      return now.getTime() - j.updatedAt.getTime() < DAY_MS;
+    })
+    .slice(-50);
+}
+
 export function createEngine(options: EngineOptions): Engine {
   const policy = validatePolicy({ length: options.passcode.length ?? 6, secret: options.passcode.secret });
   const logger =
@@ -103,6 +126,7 @@ export function createEngine(options: EngineOptions): Engine {
     retry: { ...DEFAULT_RETRY, ...options.retry },
     random: options.random ?? Math.random,
     graceMs: options.graceMs ?? 24 * 60 * 60 * 1000,
+    failedRetryMs: options.failedRetryMs ?? DEFAULT_FAILED_RETRY_MS,
     workerId: options.workerId ?? `worker-${randomUUID()}`,
     leaseMs: options.leaseMs ?? 5 * 60_000,
     concurrency: Math.max(1, options.concurrency ?? 16),
@@ -157,7 +181,7 @@ export function createEngine(options: EngineOptions): Engine {
         ctx.store.listBookings(propertyId),
         ctx.store.listAccessCodes({ propertyId, includeRevoked: true }),
         ctx.store.countJobs({ propertyId }),
-        ctx.store.listJobs({ propertyId, status: 'dead', limit: 50 }),
+        ctx.store.listJobs({ propertyId, status: 'dead', limit: 1000 }),
       ]);
       const counts: Record<AccessCodeState, number> = {
         pending: 0,
@@ -184,7 +208,11 @@ export function createEngine(options: EngineOptions): Engine {
           .filter((b) => b.writeBackError)
           .map((b) => ({ bookingId: b.bookingId, error: b.writeBackError! })),
         jobs,
-        deadJobs: dead.map((j) => ({ id: j.id, kind: j.kind, error: j.lastError })),
+        deadJobs: openDeadJobs(dead, codes, ctx.clock.now()).map((j) => ({
+          id: j.id,
+          kind: j.kind,
+          error: j.lastError,
+        })),
       };
     },
   };

@@ -68,7 +68,8 @@ export async function runLockJob(ctx: EngineContext, job: Job): Promise<boolean>
       {
         attempts: code.attempts + 1,
         lastError: describeError(error),
-        ...(final ? { state: 'failed' as const } : {}),
+        // The failure time starts the wait before a failed code gets a fresh retry budget.
+        ...(final ? { state: 'failed' as const, updatedAt: ctx.clock.now() } : {}),
       },
       { expectedRevision: code.revision },
     );

@@ -80,12 +80,33 @@ export async function runWriteBackJob(ctx: EngineContext, job: Job): Promise<voi
     inFlight.set(ctx, running);
   }
   const previous = running.get(job.propertyId) ?? Promise.resolve();
-  const run = previous.catch(() => {}).then(() => writeBackOnce(ctx, job));
+  const run = previous.catch(() => {}).then(() => underLease(ctx, job));
   running.set(job.propertyId, run);
   try {
     await run;
   } finally {
     if (running.get(job.propertyId) === run) running.delete(job.propertyId);
+  }
+}
+
+/**
+ * Across processes and machines, a store lease per property keeps two workers from writing
+ * back the same property at once (a killed worker's expired job and a fresh one can be
+ * claimed by different workers). A worker that finds the lease taken retries shortly.
+ */
+async function underLease(ctx: EngineContext, job: Job): Promise<void> {
+  const key = `writeback:${job.propertyId}`;
+  const owner = `${ctx.workerId}:${job.id}`;
+  const now = ctx.clock.now();
+  if (!(await ctx.store.acquireLease(key, owner, new Date(now.getTime() + ctx.leaseMs), now))) {
+    throw new TransientError(`write-back of property ${job.propertyId} is running in another worker`, {
+      retryAfterMs: 2_000,
+    });
+  }
+  try {
+    await writeBackOnce(ctx, job);
+  } finally {
+    await ctx.store.releaseLease(key, owner);
   }
 }
 

@@ -19,6 +19,7 @@ import type {
 } from './types.js';
 
 export const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_FAILED_RETRY_MS = 30 * 60 * 1000;
 /** Passcode attempts tried per booking before giving up (each is a fresh keyed hash). */
 const MAX_PASSCODE_ATTEMPTS = 200;
 
@@ -68,6 +69,17 @@ const unitKey = (roomId: string, unitName: string) => `${roomId}\u0000${unitName
 export function plan(input: PlanInput): Plan {
   const { property, now, policy } = input;
   const graceMs = input.graceMs ?? DEFAULT_GRACE_MS;
+  const failedRetryMs = input.failedRetryMs ?? DEFAULT_FAILED_RETRY_MS;
+  /**
+   * A code that failed with a retryable error (its job's retry budget ran out during an outage)
+   * gets a fresh budget once `failedRetryMs` has passed since the failure: a half-open circuit,
+   * so an outage heals by itself without hammering a dead gateway. Codes refused for good
+   * (permanent, validation or duplicate errors) wait for a change or an explicit reissue.
+   */
+  const retryFailed = (code: AccessCode) =>
+    code.state === 'failed' &&
+    !/^(PermanentError|ValidationError|DuplicateCodeError)\b/.test(code.lastError ?? '') &&
+    nowMs - code.updatedAt.getTime() >= failedRetryMs;
   const nowMs = now.getTime();
   const mappings = indexMappings(input.mappings);
   const locks = indexLocks(input.assignments);
@@ -162,7 +174,8 @@ export function plan(input: PlanInput): Plan {
       wanted.delete(code.lockId);
       desired.push(want);
       const passcodeChanged = code.passcode !== want.passcode;
-      if (!passcodeChanged && code.attempt === want.attempt && sameWindow(code, want)) {
+      const unchanged = !passcodeChanged && code.attempt === want.attempt && sameWindow(code, want);
+      if (unchanged && !retryFailed(code)) {
         operations.push({ kind: 'noop', codeId: code.id, bookingId: code.bookingId, lockId: code.lockId });
       } else {
         operations.push({

@@ -15,6 +15,8 @@ export interface PlanInput {
   now: Date;
   /** How long an ended code stays on the lock before it is revoked (default 24 h). */
   graceMs?: number;
+  /** How long a code failed by retryable errors waits before it gets a fresh retry budget (default 30 min). */
+  failedRetryMs?: number;
 }
 
 /** A code as it should be. */
