@@ -63,14 +63,13 @@ describe('a gateway outage longer than the retry budget', () => {
     const [status] = (JSON.parse(run.stdout) as RunJson).statuses;
     expect(status!.failures).toEqual([]);
     expect(status!.writeBackErrors).toEqual([]);
-    // Reported: the dead job of the outage stays in `status` (and keeps the exit code at 3)
-    // although its code is active again; dead jobs are never retired.
-    expect(status!.deadJobs).toHaveLength(1);
-    expect(run.code).toBe(3);
+    // The dead job of the outage is history once its code is active again.
+    expect(status!.deadJobs).toEqual([]);
+    expect(run.code).toBe(0);
   });
 });
 
-describe('KNOWN GAP (reported): a code failed by transient errors is never retried on its own', () => {
+describe('a code failed by an outage is retried on its own once the failed-retry wait has passed', () => {
   const tmp = tempDir('brafa-budget-gap-');
   let world: World;
   beforeAll(async () => {
@@ -80,7 +79,12 @@ describe('KNOWN GAP (reported): a code failed by transient errors is never retri
       {
         patch: (c) => ({
           ...c,
-          worker: { ...c.worker, retry: { maxAttempts: 2, baseDelayMs: 0, retryAfterCapMs: 0 } },
+          // No wait before a failed code gets a fresh budget (default 30 minutes).
+          worker: {
+            ...c.worker,
+            retry: { maxAttempts: 2, baseDelayMs: 0, retryAfterCapMs: 0 },
+            failedRetryMinutes: 0,
+          },
         }),
       },
     );
@@ -90,8 +94,7 @@ describe('KNOWN GAP (reported): a code failed by transient errors is never retri
     tmp.cleanup();
   });
 
-  // `it.fails` passes while the gap exists and fails once it is closed: then make it a plain `it`.
-  it.fails('after the outage ends, the next runs put the code on the lock', async () => {
+  it('after the outage ends, the next runs put the code on the lock', async () => {
     const { scenario } = world.running.sandbox;
     const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
     scenario.addReservation('P1', { unit: '102', arrival: day(1), departure: day(3), guest: 'Long Outage' });

@@ -20,11 +20,10 @@ import { startWorld, tempDir, type World } from './support/world.js';
  */
 const SEED = Number(process.env.BRAFA_WORKERS_SEED ?? 77);
 /**
- * Lock side only: this suite is about lock operations. The PMS side is not yet safe with
- * several workers — two write-back jobs of one property can run on two workers at once and
- * both add a MEWS token (reported; pinned by write-back-overlap.test.ts).
+ * Both sides are checked: lock operations, and the PMS write-back (one token per stay, now that
+ * a property's write-back runs under a store lease across workers).
  */
-const LOCKS = { locksOnly: true } as const;
+const LOCKS = { locksOnly: false } as const;
 const WORKERS = 4;
 
 describe(`several workers on one PostgreSQL (seed ${SEED})`, () => {

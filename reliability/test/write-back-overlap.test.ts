@@ -56,7 +56,7 @@ describe('two write-back jobs of one property due at once', () => {
   });
 });
 
-describe('KNOWN GAP (reported): two workers run write-back jobs of one property at once', () => {
+describe('two workers run write-back jobs of one property at once', () => {
   const tmp = tempDir('brafa-overlap2-');
   let world: World;
   beforeAll(async () => {
@@ -79,10 +79,8 @@ describe('KNOWN GAP (reported): two workers run write-back jobs of one property 
 
   // Seen in the multi-worker suite under load: worker A runs the property's write-back, worker
   // B finishes a lock job, enqueues a new write-back and claims it while A's still runs; both
-  // read "no token", both add. The in-process guard cannot see across processes; a fix needs
-  // a per-property singleton claim for write-back jobs in the store. `it.fails` passes while
-  // the gap exists; make it a plain `it` once fixed.
-  it.fails('write each MEWS token once', async () => {
+  // read "no token", both added. Fixed with a per-property write-back lease in the store.
+  it('write each MEWS token once', async () => {
     const a = await openRuntime(world.config, { workerId: 'worker-a' });
     // A second worker on the same database (one SQLite connection cannot be opened twice in
     // one process with both writing, so worker B shares A's store object, not its engine).
