@@ -4,7 +4,13 @@ import { retryDelayMs } from './backoff.js';
 import { type EngineContext, JOB_KINDS } from './context.js';
 import { isRetryable, runLockJob } from './lock-job.js';
 import { planAndPersist } from './plan-and-persist.js';
-import { runSyncBookingsJob, syncUnits } from './sync.js';
+import { runSyncBookingsJob, runSyncBookingsJobs, syncUnits } from './sync.js';
+
+interface SyncLane {
+  busy: boolean;
+  waiting: Array<{ job: Job; resolve: (completed: boolean) => void; reject: (error: unknown) => void }>;
+}
+
 import { runWriteBackJob } from './write-back.js';
 
 export interface DispatchOptions {
@@ -67,13 +73,25 @@ export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}
   const batch = Math.max(1, Math.ceil(ctx.concurrency / 8));
   let finishedSinceShortClaim = Number.POSITIVE_INFINITY;
 
-  const start = (job: Job) => {
-    const p = execute(ctx, job, result).finally(() => {
+  const start = (job: Job, run?: () => Promise<boolean>) => {
+    const p = execute(ctx, job, result, run).finally(() => {
       active.delete(p);
       finishedSinceShortClaim++;
     });
     active.add(p);
   };
+  // Webhook follow-ups run in one lane per property: the first starts at once, those claimed
+  // while it runs are fetched and planned together next. A burst of webhooks thus costs a
+  // few PMS calls, and batches grow by themselves when the PMS is slow or rate-limited.
+  // Each job still completes or fails (and retries) on its own.
+  const lanes = new Map<string, SyncLane>();
+  const startAll = (jobs: Job[]) => {
+    for (const job of jobs) {
+      if (job.kind !== JOB_KINDS.syncBookings) start(job);
+      else start(job, () => joinSyncLane(ctx, lanes, job));
+    }
+  };
+
   const claim = (limit: number, kinds: string[]) =>
     ctx.store.claimJobs({
       owner: ctx.workerId,
@@ -94,7 +112,7 @@ export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}
       finishedSinceShortClaim = jobs.length < free ? 0 : Number.POSITIVE_INFINITY;
       if (jobs.length) {
         claimedAny = true;
-        for (const job of jobs) start(job);
+        startAll(jobs);
         if (active.size < ctx.concurrency) continue;
       } else if (active.size === 0) {
         break;
@@ -106,10 +124,47 @@ export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}
   return result;
 }
 
-async function execute(ctx: EngineContext, job: Job, result: DispatchResult): Promise<void> {
+/** Resolves when the batch that carried `job` is stored and planned. */
+function joinSyncLane(ctx: EngineContext, lanes: Map<string, SyncLane>, job: Job): Promise<boolean> {
+  let lane = lanes.get(job.propertyId);
+  if (!lane) {
+    lane = { busy: false, waiting: [] };
+    lanes.set(job.propertyId, lane);
+  }
+  const joined = new Promise<boolean>((resolve, reject) => lane.waiting.push({ job, resolve, reject }));
+  if (!lane.busy) void drainSyncLane(ctx, lane);
+  return joined;
+}
+
+async function drainSyncLane(ctx: EngineContext, lane: SyncLane): Promise<void> {
+  lane.busy = true;
+  try {
+    while (lane.waiting.length) {
+      const batch = lane.waiting.splice(0);
+      try {
+        await runSyncBookingsJobs(
+          ctx,
+          batch.map((w) => w.job),
+        );
+        for (const w of batch) w.resolve(false);
+      } catch (error) {
+        for (const w of batch) w.reject(error);
+      }
+    }
+  } finally {
+    lane.busy = false;
+  }
+}
+
+async function execute(
+  ctx: EngineContext,
+  job: Job,
+  result: DispatchResult,
+  run: () => Promise<boolean> = () => runJob(ctx, job),
+): Promise<void> {
   result.byKind[job.kind] = (result.byKind[job.kind] ?? 0) + 1;
   try {
-    const completed = await runJob(ctx, job);
+    const completed = await run();
     if (!completed) await ctx.store.completeJob(job.id, ctx.workerId, ctx.clock.now());
     result.succeeded++;
   } catch (error) {

@@ -7,7 +7,7 @@ import {
 } from '../domain/schemas.js';
 import { ValidationError } from '../errors/errors.js';
 import { applyPlan } from '../planner/apply.js';
-import { plan as computePlan, summarizePlan } from '../planner/plan.js';
+import { plan as computePlan, resolveUnit, summarizePlan } from '../planner/plan.js';
 import type { Plan } from '../planner/types.js';
 import type { NewJob, Store } from '../ports/store.js';
 import { addDays, localDateOf } from '../time/access-window.js';
@@ -59,7 +59,12 @@ export async function planOnly(ctx: EngineContext, propertyId: string, fresh?: B
     }
     input.bookings = [...byId.values()];
   }
-  return computePlan({ ...input, policy: ctx.policy, graceMs: ctx.graceMs });
+  return computePlan({
+    ...input,
+    policy: ctx.policy,
+    graceMs: ctx.graceMs,
+    failedRetryMs: ctx.failedRetryMs,
+  });
 }
 
 /**
@@ -72,52 +77,135 @@ export async function planAndPersist(ctx: EngineContext, propertyId: string): Pr
   return ctx.store.transaction(async (store) => {
     const property = await requireProperty(store, propertyId);
     const input = await loadPlanInput(ctx, store, property);
-    const p = computePlan({ ...input, policy: ctx.policy, graceMs: ctx.graceMs });
-    const before = new Map(input.codes.map((c) => [c.id, c]));
-    const changed = applyPlan(input.codes, p, input.now);
-    const fresh: AccessCode[] = [];
-    for (const row of changed) {
-      const old = before.get(row.id);
-      if (!old) {
-        fresh.push(row);
-        continue;
-      }
-      const { lockCodeId: _id, lockPasscode: _digits, id, ...target } = row;
-      await store.updateAccessCode(id, target, { expectedRevision: old.revision });
-    }
-    // Rows not in `codes` (new, or revoked history coming back) are written whole.
-    const revokedHistory = fresh.length
-      ? new Map(
-          (await store.listAccessCodes({ propertyId, includeRevoked: true }))
-            .filter((c) => c.state === 'revoked')
-            .map((c) => [c.id, c]),
-        )
-      : new Map<string, AccessCode>();
-    await store.saveAccessCodes(
-      fresh.map((row) => {
-        const old = revokedHistory.get(row.id);
-        return old ? { ...row, revision: old.revision + 1 } : row;
-      }),
+    return persistPlan(ctx, store, input, async () =>
+      (await store.listAccessCodes({ propertyId, includeRevoked: true })).filter(
+        (c) => c.state === 'revoked',
+      ),
     );
-    const jobs: NewJob[] = changed.map((row) => ({
-      kind: JOB_KINDS.lock,
-      propertyId,
-      payload: { codeId: row.id },
-      dedupeKey: lockJobKey(row.id),
-    }));
-    if (changed.length) {
-      jobs.push({
-        kind: JOB_KINDS.writeBack,
-        propertyId,
-        payload: {},
-        dedupeKey: writeBackJobKey(propertyId),
-      });
-    }
-    await store.enqueueJobs(jobs, input.now);
-    await recordIssues(store, input.bookings, p, input.now);
-    ctx.emit({ type: 'plan', propertyId, counts: summarizePlan(p), jobs: jobs.length });
-    return p;
   });
+}
+
+/**
+ * Plan and persist only these bookings (webhook follow-ups): their codes are planned against
+ * every code on the locks they use (the rest of the property's codes count as taken digits,
+ * exactly as in a full plan), and nothing else of the property is read or touched. A burst of
+ * webhooks then costs work in proportion to the bookings it names, not to the property; the
+ * property-wide housekeeping (codes of vanished bookings, mapping changes) stays with the
+ * full plan of every sync.
+ */
+export async function planAndPersistBookings(
+  ctx: EngineContext,
+  propertyId: string,
+  bookingIds: string[],
+): Promise<Plan> {
+  return ctx.store.transaction(async (store) => {
+    const property = await requireProperty(store, propertyId);
+    const input = await loadBookingsPlanInput(ctx, store, property, [...new Set(bookingIds)]);
+    return persistPlan(ctx, store, input, async (ids) => {
+      const out: AccessCode[] = [];
+      for (const bookingId of ids) {
+        const all = await store.listAccessCodes({ propertyId, bookingId, includeRevoked: true });
+        out.push(...all.filter((c) => c.state === 'revoked'));
+      }
+      return out;
+    });
+  });
+}
+
+type PlanInputs = Awaited<ReturnType<typeof loadPlanInput>>;
+
+/** The planner's input for a few bookings: their codes, and every other code on their locks as taken. */
+async function loadBookingsPlanInput(
+  ctx: EngineContext,
+  store: Store,
+  property: Property,
+  bookingIds: string[],
+): Promise<PlanInputs> {
+  const now = ctx.clock.now();
+  const [mappings, assignments] = await Promise.all([
+    store.listUnitMappings(property.id),
+    store.listLockAssignments(property.id),
+  ]);
+  const bookings: BookingRecord[] = [];
+  const codes: AccessCode[] = [];
+  for (const id of bookingIds) {
+    const booking = await store.getBooking(property.id, id);
+    if (!booking) continue;
+    bookings.push(booking);
+    codes.push(...(await store.listAccessCodes({ propertyId: property.id, bookingId: id })));
+  }
+  // Every lock these bookings may use: their unit's locks, the common doors, where they hold codes.
+  const byResource = new Map(mappings.map((m) => [m.resourceId, m]));
+  const units = new Set<string>();
+  for (const b of bookings) {
+    const unit = resolveUnit(b, byResource);
+    if ('roomId' in unit) units.add(`${unit.roomId}\u0000${unit.unitName}`);
+  }
+  const lockIds = new Set(codes.map((c) => c.lockId));
+  for (const a of assignments) {
+    if (a.scope === 'property' || units.has(`${a.roomId}\u0000${a.unitName}`)) lockIds.add(a.lockId);
+  }
+  const mine = new Set(codes.map((c) => c.id));
+  const foreignCodes = lockIds.size
+    ? (await store.listAccessCodes({ lockIds: [...lockIds] })).filter((c) => !mine.has(c.id))
+    : [];
+  return { property, bookings, mappings, assignments, codes, foreignCodes, now };
+}
+
+/** Plan `input`, then write the changed rows, their lock jobs, a write-back job and booking issues. */
+async function persistPlan(
+  ctx: EngineContext,
+  store: Store,
+  input: PlanInputs,
+  revokedOf: (bookingIds: string[]) => Promise<AccessCode[]>,
+): Promise<Plan> {
+  const propertyId = input.property.id;
+  const p = computePlan({
+    ...input,
+    policy: ctx.policy,
+    graceMs: ctx.graceMs,
+    failedRetryMs: ctx.failedRetryMs,
+  });
+  const before = new Map(input.codes.map((c) => [c.id, c]));
+  const changed = applyPlan(input.codes, p, input.now);
+  const fresh: AccessCode[] = [];
+  for (const row of changed) {
+    const old = before.get(row.id);
+    if (!old) {
+      fresh.push(row);
+      continue;
+    }
+    const { lockCodeId: _id, lockPasscode: _digits, id, ...target } = row;
+    await store.updateAccessCode(id, target, { expectedRevision: old.revision });
+  }
+  // Rows not in `codes` (new, or revoked history coming back) are written whole.
+  const revokedHistory = fresh.length
+    ? new Map((await revokedOf([...new Set(fresh.map((r) => r.bookingId))])).map((c) => [c.id, c]))
+    : new Map<string, AccessCode>();
+  await store.saveAccessCodes(
+    fresh.map((row) => {
+      const old = revokedHistory.get(row.id);
+      return old ? { ...row, revision: old.revision + 1 } : row;
+    }),
+  );
+  const jobs: NewJob[] = changed.map((row) => ({
+    kind: JOB_KINDS.lock,
+    propertyId,
+    payload: { codeId: row.id },
+    dedupeKey: lockJobKey(row.id),
+  }));
+  if (changed.length) {
+    jobs.push({
+      kind: JOB_KINDS.writeBack,
+      propertyId,
+      payload: {},
+      dedupeKey: writeBackJobKey(propertyId),
+    });
+  }
+  await store.enqueueJobs(jobs, input.now);
+  await recordIssues(store, input.bookings, p, input.now);
+  ctx.emit({ type: 'plan', propertyId, counts: summarizePlan(p), jobs: jobs.length });
+  return p;
 }
 
 /** Keep `issue` on each booking in step with why it gets no code (or null when it does). */

@@ -3,7 +3,7 @@ import { PermanentError, ValidationError } from '../errors/errors.js';
 import type { BookingPage, Interval, PmsProvider } from '../ports/pms.js';
 import type { Job, QuarantineEntry } from '../ports/store.js';
 import type { EngineContext } from './context.js';
-import { planAndPersist, requireProperty } from './plan-and-persist.js';
+import { planAndPersist, planAndPersistBookings, requireProperty } from './plan-and-persist.js';
 
 export interface SyncResult {
   propertyId: string;
@@ -132,16 +132,34 @@ export async function fetchAll(
 
 /** Webhook follow-up: re-fetch the named bookings, store them, plan. */
 export async function runSyncBookingsJob(ctx: EngineContext, job: Job): Promise<void> {
-  const property = await requireProperty(ctx.store, job.propertyId);
+  await runSyncBookingsJobs(ctx, [job]);
+}
+
+/**
+ * Several webhook follow-ups of one property at once: the union of their booking ids is
+ * fetched once (the provider batches ids) and the property planned once, so a burst of
+ * webhooks costs a few PMS calls instead of two per webhook. A job without ids asks for a
+ * window sync, which then covers the others too.
+ */
+export async function runSyncBookingsJobs(ctx: EngineContext, jobs: Job[]): Promise<void> {
+  const propertyId = jobs[0]?.propertyId;
+  if (propertyId === undefined) return;
+  if (jobs.some((j) => j.propertyId !== propertyId))
+    throw new ValidationError('jobs', 'sync.bookings jobs of one batch must share a property');
+  const property = await requireProperty(ctx.store, propertyId);
   if (!property.enabled) return;
   const provider = providerFor(ctx, property);
-  const ids = Array.isArray(job.payload.bookingIds) ? job.payload.bookingIds.map(String) : [];
-  if (ids.length && provider.fetchBookingsByIds) {
+  const idLists = jobs.map((job) =>
+    Array.isArray(job.payload.bookingIds) ? job.payload.bookingIds.map(String) : [],
+  );
+  const ids = [...new Set(idLists.flat())];
+  if (idLists.every((list) => list.length > 0) && provider.fetchBookingsByIds) {
     await storePage(ctx, property, provider.kind, await provider.fetchBookingsByIds(ids));
-  } else {
-    for await (const page of provider.fetchBookings({ window: defaultSyncWindow(ctx.clock.now()) })) {
-      await storePage(ctx, property, provider.kind, page);
-    }
+    await planAndPersistBookings(ctx, property.id, ids);
+    return;
+  }
+  for await (const page of provider.fetchBookings({ window: defaultSyncWindow(ctx.clock.now()) })) {
+    await storePage(ctx, property, provider.kind, page);
   }
   await planAndPersist(ctx, property.id);
 }
