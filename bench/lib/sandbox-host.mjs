@@ -1,0 +1,127 @@
+// The sandbox in its own process (forked by remote-sandbox.mjs): the fake MEWS and TTLock
+// clouds are "the vendors", so their CPU and memory must not count against the SDK being
+// measured, and on a 2-core machine they get a core of their own, as a remote API would.
+// Talks to the parent over Node's IPC channel: { id, op, args } → { id, ok, result | error }.
+import { startSandbox } from '@brafa/sandbox';
+import { configForSandbox } from './sandbox-config.mjs';
+
+let running;
+
+const ops = {
+  async start({ scenario, latency, database, concurrency, webhookToken }) {
+    running = await startSandbox({ scenario, ...(latency ? { latency } : {}) });
+    const config = configForSandbox(running, {
+      database,
+      concurrency,
+      ...(webhookToken ? { webhookToken } : {}),
+    });
+    return { url: running.url, config, world: world() };
+  },
+  counts: () => running.sandbox.callLog.counts(),
+  clearCalls: () => running.sandbox.callLog.clear(),
+  /** Completion times of calls (ms since epoch) for one endpoint, to find the last door write. */
+  callTimes: ({ vendor, endpoint }) => running.sandbox.calls({ vendor, endpoint }).map((c) => c.at),
+  latency: ({ rules }) => running.sandbox.latency.set(rules),
+  /** Apply scenario mutations (changeDates, moveRoom, cancel) in order. */
+  mutate({ changes }) {
+    const s = running.sandbox.scenario;
+    for (const c of changes) {
+      if (c.op === 'changeDates') s.changeDates(c.id, { arrival: c.arrival, departure: c.departure });
+      else if (c.op === 'moveRoom') s.moveRoom(c.id, c.unit);
+      else if (c.op === 'cancel') s.cancel(c.id);
+      else throw new Error(`unknown mutation ${c.op}`);
+    }
+    return world().reservations.length;
+  },
+  world: () => world(),
+  verify: ({ propertyId, nowMs }) => verify(propertyId, nowMs),
+  rss: () => process.resourceUsage().maxRSS / 1024,
+  async close() {
+    await running?.close();
+    setImmediate(() => process.exit(0));
+  },
+};
+
+function world() {
+  const s = running.sandbox.scenario;
+  return {
+    reservations: s.reservations().map((r) => ({
+      id: r.id,
+      propertyId: r.propertyId,
+      unitName: r.unitName,
+      arrival: r.arrival,
+      departure: r.departure,
+      state: r.state,
+      startUtc: r.startUtc.getTime(),
+      endUtc: r.endUtc.getTime(),
+    })),
+    units: s.units().map((u) => ({ propertyId: u.propertyId, unitName: u.unitName, lockId: u.lockId })),
+    enterpriseIds: Object.fromEntries(
+      s.world.properties.filter((p) => p.mews).map((p) => [p.id, p.mews.enterpriseId]),
+    ),
+  };
+}
+
+/**
+ * Does the vendors' state match the reservations? Every confirmed, assigned, not yet ended
+ * stay has exactly one code on its unit's lock (on the device, with the stay's window) and
+ * one active MEWS PIN token with the same digits; nothing else carries a `brafa:` code.
+ */
+function verify(propertyId, nowMs) {
+  const s = running.sandbox.scenario;
+  const inspect = running.sandbox.inspect;
+  const lockOf = new Map(s.units(propertyId).map((u) => [u.unitName, u.lockId]));
+  const codesByName = new Map();
+  for (const lock of inspect.locks()) {
+    for (const c of lock.codes) {
+      if (!c.onDevice || !c.name?.startsWith('brafa:')) continue;
+      const list = codesByName.get(c.name) ?? [];
+      list.push({ ...c, lockId: lock.lockId });
+      codesByName.set(c.name, list);
+    }
+  }
+  const tokens = new Map();
+  for (const t of inspect.mewsTokens({ propertyId })) {
+    if (t.Type !== 'PinCode' || !t.IsActive) continue;
+    tokens.set(t.ServiceOrderId, [...(tokens.get(t.ServiceOrderId) ?? []), t]);
+  }
+  const problems = [];
+  let expected = 0;
+  const wanted = new Set();
+  for (const r of s.reservations(propertyId)) {
+    const name = `brafa:${r.id}`;
+    const live = r.state === 'Confirmed' && r.unitName !== null && r.endUtc.getTime() > nowMs;
+    const codes = codesByName.get(name) ?? [];
+    const toks = tokens.get(r.id) ?? [];
+    if (!live) {
+      if (codes.length) problems.push(`${r.id} (${r.state}) still has ${codes.length} code(s) on a lock`);
+      if (toks.length) problems.push(`${r.id} (${r.state}) still has ${toks.length} MEWS token(s)`);
+      continue;
+    }
+    expected++;
+    wanted.add(name);
+    const lockId = lockOf.get(r.unitName);
+    if (codes.length !== 1 || codes[0].lockId !== lockId) {
+      problems.push(`${r.id}: ${codes.length} code(s), want 1 on lock ${lockId}`);
+      continue;
+    }
+    const code = codes[0];
+    if (code.startDate?.getTime() !== r.startUtc.getTime() || code.endDate?.getTime() !== r.endUtc.getTime())
+      problems.push(`${r.id}: code window differs from the stay`);
+    if (toks.length !== 1 || toks[0].Value !== code.passcode)
+      problems.push(`${r.id}: ${toks.length} MEWS token(s), want 1 with the lock's digits`);
+  }
+  return { expected, problems: problems.length, examples: problems.slice(0, 5) };
+}
+
+process.on('message', async (message) => {
+  const { id, op, args } = message;
+  try {
+    const fn = ops[op];
+    if (!fn) throw new Error(`sandbox host: unknown op ${op}`);
+    process.send({ id, ok: true, result: (await fn(args ?? {})) ?? null });
+  } catch (error) {
+    process.send({ id, ok: false, error: error instanceof Error ? error.stack : String(error) });
+  }
+});
+process.on('disconnect', () => process.exit(0));
