@@ -53,7 +53,9 @@ function indexLocks(assignments: LockAssignment[]): {
     if (a.scope === 'property') propertyWide.add(a.lockId);
     else {
       const key = unitKey(a.roomId, a.unitName);
-      byUnit.set(key, [...new Set([...(byUnit.get(key) ?? []), a.lockId])]);
+      const list = byUnit.get(key);
+      if (!list) byUnit.set(key, [a.lockId]);
+      else if (!list.includes(a.lockId)) list.push(a.lockId);
     }
   }
   return { byUnit, propertyWide: [...propertyWide].sort() };
@@ -84,6 +86,17 @@ export function plan(input: PlanInput): Plan {
   const mappings = indexMappings(input.mappings);
   const locks = indexLocks(input.assignments);
   const ownerOf = (bookingId: string) => `${property.id}\u0000${bookingId}`;
+  // The sorted locks of a unit (its own and the common doors), computed once per unit.
+  // Shared between bookings: callers only read it.
+  const unitLockIds = new Map<string, string[]>();
+  const lockIdsOf = (key: string): string[] => {
+    let ids = unitLockIds.get(key);
+    if (!ids) {
+      ids = [...new Set([...(locks.byUnit.get(key) ?? []), ...locks.propertyWide])].sort();
+      unitLockIds.set(key, ids);
+    }
+    return ids;
+  };
   // Many bookings share their dates, and the zone arithmetic (luxon, Intl) is most of the
   // planner's time on large inputs: compute each distinct window once per plan.
   const windows = new Map<string, { from: number; to: number }>();
@@ -221,8 +234,7 @@ export function plan(input: PlanInput): Plan {
     }
     const unit = resolveUnit(booking, mappings);
     if ('reason' in unit) return { reason: unit.reason, revokeReason: 'unmapped' };
-    const unitLocks = locks.byUnit.get(unitKey(unit.roomId, unit.unitName)) ?? [];
-    const lockIds = [...new Set([...unitLocks, ...locks.propertyWide])].sort();
+    const lockIds = lockIdsOf(unitKey(unit.roomId, unit.unitName));
     if (lockIds.length === 0) {
       return {
         reason: `no lock assigned to unit ${unit.roomId}/${unit.unitName}`,
