@@ -69,7 +69,7 @@ function headline(r) {
     case 'webhook':
       return `ack p50 ${fmt(r.ackP50Ms, 1)} / p99 ${fmt(r.ackP99Ms, 1)} ms, ${r.acksPerSecond}/s; drained in ${fmt(r.drainSeconds)} s`;
     case 'planner':
-      return `${r.inputs.bookings} × 2 in ${fmt(r.wallSeconds)} s, heap ${r.heapMb} MB (×10 input: ×${r.heapRatio10x} heap)`;
+      return `${r.inputs.bookings} × 2 in ${fmt(r.wallSeconds)} s, retained heap ${r.heapMb} MB (per booking, full/quarter size: ×${r.heapPerBookingRatio})`;
     default:
       return '';
   }

@@ -2,7 +2,9 @@
 // clouds are "the vendors", so their CPU and memory must not count against the SDK being
 // measured, and on a 2-core machine they get a core of their own, as a remote API would.
 // Talks to the parent over Node's IPC channel: { id, op, args } → { id, ok, result | error }.
-import { startSandbox } from '@brafa/sandbox';
+// BENCH_SANDBOX_MODULE loads the sandbox from another build (to measure a sandbox change first).
+const { startSandbox } = await import(process.env.BENCH_SANDBOX_MODULE ?? '@brafa/sandbox');
+
 import { configForSandbox } from './sandbox-config.mjs';
 
 let running;
@@ -36,6 +38,11 @@ const ops = {
   world: () => world(),
   verify: ({ propertyId, nowMs }) => verify(propertyId, nowMs),
   rss: () => process.resourceUsage().maxRSS / 1024,
+  /** CPU seconds this process used (user + system). */
+  cpu: () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  },
   async close() {
     await running?.close();
     setImmediate(() => process.exit(0));

@@ -101,6 +101,23 @@ export async function openMewsBench(o) {
   return bench;
 }
 
+/**
+ * CPU seconds of this process and of the sandbox over a measured span: when the SDK's CPU is
+ * close to the wall time, the SDK is the limit; when the sandbox's is, the fake vendors are.
+ */
+export async function cpuMeter(bench) {
+  const sdk0 = process.cpuUsage();
+  const sandbox0 = await bench.sandbox.call('cpu');
+  return async () => {
+    const sdk = process.cpuUsage(sdk0);
+    const sandbox = (await bench.sandbox.call('cpu')) - sandbox0;
+    return {
+      sdkCpuSeconds: seconds((sdk.user + sdk.system) / 1000),
+      sandboxCpuSeconds: seconds(sandbox * 1000),
+    };
+  };
+}
+
 /** First and last time (ms, performance.now) and count of every engine event type. */
 export class Timeline {
   constructor() {

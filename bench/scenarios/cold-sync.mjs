@@ -1,5 +1,5 @@
 // 1. Cold sync: N confirmed MEWS reservations on U units (one lock each), empty store.
-import { nonZero, openMewsBench, seconds, target, timed } from '../lib/setup.mjs';
+import { cpuMeter, nonZero, openMewsBench, seconds, target, timed } from '../lib/setup.mjs';
 
 export const sizes = {
   full: { reservations: 10_000, units: 2_000, withinDays: 90 },
@@ -48,7 +48,9 @@ export async function run({ quick }) {
     const n = bench.world.reservations.filter((r) => r.state === 'Confirmed').length;
     bench.timeline.reset();
     bench.mewsWait.reset();
+    const stopCpu = await cpuMeter(bench);
     const { value: result, ms } = await coldSync(bench);
+    const cpu = await stopCpu();
     const phases = bench.timeline.summary();
     const mewsWaitSeconds = seconds(bench.mewsWait.ms);
     const counts = nonZero(await bench.sandbox.counts());
@@ -79,6 +81,7 @@ export async function run({ quick }) {
       wallSeconds: wall,
       phases,
       mewsWaitSeconds,
+      ...cpu,
       sandboxPeakRssMb: host.peakRssMb,
       calls: counts,
       lowerBound: { calls: minimum, issueBound },

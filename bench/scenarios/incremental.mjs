@@ -1,6 +1,6 @@
 // 3. Incremental: 1 % of the cold-synced reservations changed in MEWS (dates, rooms,
 // cancellations) through the sandbox's scenario mutators, then one sync.
-import { nonZero, openMewsBench, seconds, target } from '../lib/setup.mjs';
+import { cpuMeter, nonZero, openMewsBench, seconds, target } from '../lib/setup.mjs';
 import { checkRun, coldSync, sizes } from './cold-sync.mjs';
 
 const DAY = 86_400_000;
@@ -80,9 +80,11 @@ export async function run({ quick }) {
     await bench.sandbox.clearCalls();
     bench.timeline.reset();
     bench.mewsWait.reset();
+    const stopCpu = await cpuMeter(bench);
     const t0 = performance.now();
     const result = await bench.rt.engine.run({ propertyId: 'P1', window: bench.window });
     const ms = performance.now() - t0;
+    const cpu = await stopCpu();
     const counts = nonZero(await bench.sandbox.counts());
     const verify = await bench.sandbox.call('verify', { propertyId: 'P1', nowMs: Date.now() });
     const expected = expectedCalls(changes);
@@ -138,6 +140,7 @@ export async function run({ quick }) {
       wallSeconds: wall,
       phases,
       mewsWaitSeconds,
+      ...cpu,
       sandboxPeakRssMb: host.peakRssMb,
       peakRssNote: 'peak of the whole process, cold-sync set-up included',
       calls: counts,

@@ -1,5 +1,6 @@
 // 2. No-op re-sync: the cold-synced property synced again with nothing changed in MEWS.
 import {
+  cpuMeter,
   LOCK_WRITES,
   MEWS_WRITES,
   nonZero,
@@ -19,9 +20,11 @@ export async function run({ quick }) {
     await bench.sandbox.clearCalls();
     bench.timeline.reset();
     bench.mewsWait.reset();
+    const stopCpu = await cpuMeter(bench);
     const t0 = performance.now();
     const result = await bench.rt.engine.run({ propertyId: 'P1', window: bench.window });
     const ms = performance.now() - t0;
+    const cpu = await stopCpu();
     const counts = nonZero(await bench.sandbox.counts());
     const lockCalls = sciener(counts);
     const mewsWrites = sum(counts, MEWS_WRITES);
@@ -49,6 +52,7 @@ export async function run({ quick }) {
       coldSyncSeconds: seconds(cold.ms),
       phases,
       mewsWaitSeconds,
+      ...cpu,
       sandboxPeakRssMb: host.peakRssMb,
       peakRssNote: 'peak of the whole process, cold-sync set-up included',
       calls: counts,

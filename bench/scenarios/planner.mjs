@@ -95,15 +95,16 @@ async function one(bookings, now) {
 export async function run({ quick }) {
   const { bookings } = quick ? sizes.quick : sizes.full;
   const now = new Date();
-  // Warm-up (JIT) on a small input, then the measured sizes: the full one and a tenth of it,
-  // so "memory linear" is a measured ratio, not a claim.
+  // Warm-up (JIT) on a small input, then the measured sizes: the full one and a quarter of it,
+  // so "memory linear" is a measured ratio (heap per booking at both sizes), not a claim.
   await one(2_000, now);
-  const small = await one(bookings / 10, now);
+  const small = await one(bookings / 4, now);
   const big = await one(bookings, now);
   const summary = summarizePlan(big.cold.value);
   const steadySummary = summarizePlan(big.steady.value);
-  const heapRatio = big.cold.heapMb / Math.max(small.cold.heapMb, 0.001);
-  const timeRatio = big.cold.ms / small.cold.ms;
+  // Retained heap per booking at full size over the same at a quarter: 1.0 is linear.
+  const heapRatio = big.cold.heapMb / 4 / Math.max(small.cold.heapMb, 0.001);
+  const timeRatio = big.cold.ms / 4 / small.cold.ms;
   const targets = [
     target(
       'every booking planned on both locks',
@@ -120,8 +121,13 @@ export async function run({ quick }) {
       'functional',
     ),
     target(`plan ${bookings} × 2 ≤ 1 s`, '1', `${seconds(big.cold.ms)}`, big.cold.ms <= 1000),
-    // 10× the bookings may use at most ~13× the memory (GC noise) to count as linear.
-    target('memory linear (heap ×10 input ≤ 13×)', '≤ 13', heapRatio.toFixed(1), heapRatio <= 13),
+    // Heap per booking may grow by at most 30 % from a quarter of the input to all of it.
+    target(
+      'memory linear (heap per booking, full vs quarter size)',
+      '≤ 1.3',
+      heapRatio.toFixed(2),
+      heapRatio <= 1.3,
+    ),
   ];
   return {
     inputs: {
@@ -133,13 +139,15 @@ export async function run({ quick }) {
     wallSeconds: seconds(big.cold.ms),
     steadySeconds: seconds(big.steady.ms),
     heapMb: Math.round(big.cold.heapMb),
-    tenthSize: {
-      bookings: bookings / 10,
+    heapBytesPerBooking: Math.round((big.cold.heapMb * 1048576) / bookings),
+    quarterSize: {
+      bookings: bookings / 4,
       seconds: seconds(small.cold.ms),
       heapMb: Math.round(small.cold.heapMb * 10) / 10,
     },
-    timeRatio10x: Math.round(timeRatio * 10) / 10,
-    heapRatio10x: Math.round(heapRatio * 10) / 10,
+    // Per booking, full size over quarter size (1.0 = linear).
+    timePerBookingRatio: Math.round(timeRatio * 100) / 100,
+    heapPerBookingRatio: Math.round(heapRatio * 100) / 100,
     plan: summary,
     calls: {},
     lowerBound: null,

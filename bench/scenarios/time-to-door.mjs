@@ -1,7 +1,7 @@
 // 4. Time-to-door: every booking's code on its door as early as the physics allow. The sandbox
 // adds 15 ms per TTLock gateway operation and 1 ms per MEWS call (1:100 of real latencies).
 // The same world is run twice: with wide concurrency, and with concurrency 1 (the legacy app).
-import { nonZero, openMewsBench, seconds, target } from '../lib/setup.mjs';
+import { cpuMeter, nonZero, openMewsBench, seconds, target } from '../lib/setup.mjs';
 
 const GATEWAY_MS = 15;
 const MEWS_MS = 1;
@@ -48,10 +48,12 @@ async function once(size, concurrency) {
   const bench = await openMewsBench({ ...size, concurrency, latency: LATENCY });
   try {
     const n = bench.world.reservations.filter((r) => r.state === 'Confirmed').length;
+    const stopCpu = await cpuMeter(bench);
     bench.timeline.reset();
     const t0 = performance.now();
     const result = await bench.rt.engine.run({ propertyId: 'P1', window: bench.window });
     const total = performance.now() - t0;
+    const cpu = await stopCpu();
     const phases = bench.timeline.summary();
     const counts = nonZero(await bench.sandbox.counts());
     const verify = await bench.sandbox.call('verify', { propertyId: 'P1', nowMs: Date.now() });
@@ -61,6 +63,7 @@ async function once(size, concurrency) {
       // Door time: the last lock operation acknowledged (the write-back to MEWS follows).
       makespanMs: (phases['lock.done']?.last ?? Number.NaN) * 1000,
       totalMs: total,
+      cpu,
       phases,
       counts,
       verify,
@@ -113,6 +116,9 @@ export async function run({ quick }) {
     legacyMakespanSeconds: seconds(legacy.makespanMs),
     legacyWallSeconds: seconds(legacy.totalMs),
     speedup: Math.round(speedup * 10) / 10,
+    ...wide.cpu,
+    // What the SDK adds beyond the physics: door time minus the lower bound.
+    overheadSeconds: seconds(wide.makespanMs - wide.bound.ms),
     phases: wide.phases,
     legacyPhases: legacy.phases,
     calls: wide.counts,

@@ -4,7 +4,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { startService } from '@brafa/cli';
-import { nonZero, openMewsBench, seconds, target } from '../lib/setup.mjs';
+import { cpuMeter, nonZero, openMewsBench, seconds, target } from '../lib/setup.mjs';
 import { checkRun, coldSync } from './cold-sync.mjs';
 
 export const sizes = {
@@ -63,6 +63,7 @@ export async function run({ quick }) {
         Events: [{ Discriminator: 'ServiceOrderUpdated', Value: { Id: c.id, Sequence: i } }],
       }),
     );
+    const stopCpu = await cpuMeter(bench);
     bench.timeline.reset();
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
@@ -77,6 +78,7 @@ export async function run({ quick }) {
     const idle = await waitIdle(bench, changes.length, quick ? 60_000 : 300_000);
     const drainMs = performance.now() - t0;
     loop.disable();
+    const cpu = await stopCpu();
     await service.close();
     service = undefined;
     const phases = bench.timeline.summary();
@@ -141,6 +143,7 @@ export async function run({ quick }) {
       ackMaxMs: Math.round(latencies.at(-1) * 10) / 10,
       acksPerSecond: Math.round(ackRate),
       drainSeconds: seconds(drainMs),
+      ...cpu,
       // How long the service's event loop was blocked (what an ack waits behind).
       eventLoopDelayMs: {
         p50: Math.round(loop.percentile(50) / 1e5) / 10,
