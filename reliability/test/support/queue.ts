@@ -28,6 +28,13 @@ export async function advanceQueueClock(database: string): Promise<{ due: number
       .set({ lease_expires_at: now - 1 })
       .where('status', '=', 'running')
       .executeTakeFirst();
+    // Store leases (a property's write-back) run on the same clock as job leases.
+    if (tables.some((t) => t.name === 'leases')) {
+      await db
+        .updateTable('leases')
+        .set({ expires_at: now - 1 })
+        .execute();
+    }
     return { due: Number(due.numUpdatedRows), released: Number(released.numUpdatedRows) };
   } finally {
     await db.destroy();

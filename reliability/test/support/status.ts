@@ -42,6 +42,7 @@ export function unexplained(violations: Violation[], run: RunJson): Violation[] 
       return false;
     if (v.lockId === null && s.failures.some(onBooking)) return false;
     if (s.writeBackErrors.some(onBooking) || s.bookingIssues.some(onBooking)) return false;
+    if (s.writeBackPending.some(onBooking)) return false;
     return true;
   });
 }

@@ -118,6 +118,8 @@ export function statusLines(s: PropertyStatus): string[] {
   for (const f of s.failures) lines.push(`  failed: booking ${f.bookingId} on lock ${f.lockId}: ${f.reason}`);
   for (const i of s.bookingIssues) lines.push(`  no code: booking ${i.bookingId}: ${i.issue}`);
   for (const w of s.writeBackErrors) lines.push(`  write-back failed: booking ${w.bookingId}: ${w.error}`);
+  for (const w of s.writeBackPending)
+    lines.push(`  write-back pending: booking ${w.bookingId} (${w.action}): ${w.reason}`);
   for (const d of s.deadJobs) lines.push(`  dead job ${d.id} (${d.kind}): ${d.error ?? ''}`);
   return lines;
 }

@@ -81,7 +81,8 @@ export async function runCommand(
       const statuses: PropertyStatus[] = [];
       for (const id of ids) statuses.push(await rt.engine.status(id));
       const failing = statuses.filter(hasFailures);
-      for (const s of failing) for (const l of statusLines(s).slice(3)) ctx.reporter.line(l);
+      const behind = statuses.filter((s) => hasFailures(s) || s.writeBackPending.length > 0);
+      for (const s of behind) for (const l of statusLines(s).slice(3)) ctx.reporter.line(l);
       const seconds = (Date.now() - started) / 1000;
       ctx.reporter.line(`done in ${seconds.toFixed(1)} s`);
       ctx.reporter.result({ syncs, errors, dispatch, statuses, seconds });

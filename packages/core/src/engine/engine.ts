@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AccessCode, AccessCodeState, Property } from '../domain/schemas.js';
+import type { AccessCode, AccessCodeState, BookingRecord, Property } from '../domain/schemas.js';
 import { ValidationError } from '../errors/errors.js';
 import { Redactor } from '../logging/redact.js';
 import { validatePolicy } from '../passcode/policy.js';
@@ -17,6 +17,7 @@ import { type DispatchOptions, type DispatchResult, dispatch } from './dispatch.
 import type { EngineEventHandler } from './events.js';
 import { planAndPersist, planOnly, requireProperty } from './plan-and-persist.js';
 import { fetchAll, type SyncResult, syncProperty, syncUnits } from './sync.js';
+import { desiredWriteBack } from './write-back.js';
 
 export interface EngineOptions {
   store: Store;
@@ -50,6 +51,11 @@ export interface PropertyStatus {
   failures: Array<{ bookingId: string; lockId: string; reason: string }>;
   bookingIssues: Array<{ bookingId: string; issue: string }>;
   writeBackErrors: Array<{ bookingId: string; error: string }>;
+  /**
+   * Bookings whose PMS view is behind their locks and whose write-back is queued (retrying, or
+   * waiting for another worker's write-back of the property), with the queue's last error.
+   */
+  writeBackPending: Array<{ bookingId: string; action: 'upsert' | 'delete'; reason: string }>;
   jobs: Record<JobStatus, number>;
   deadJobs: Array<{ id: string; kind: string; error: string | null }>;
 }
@@ -100,6 +106,31 @@ function openDeadJobs(dead: Job[], codes: AccessCode[], now: Date): Job[] {
       return now.getTime() - j.updatedAt.getTime() < DAY_MS;
     })
     .slice(-50);
+}
+
+async function pendingWriteBacks(
+  ctx: EngineContext,
+  propertyId: string,
+  bookings: BookingRecord[],
+  codes: AccessCode[],
+): Promise<PropertyStatus['writeBackPending']> {
+  const byBooking = new Map<string, AccessCode[]>();
+  for (const c of codes)
+    if (c.state !== 'revoked') byBooking.set(c.bookingId, [...(byBooking.get(c.bookingId) ?? []), c]);
+  const behind: Array<{ bookingId: string; action: 'upsert' | 'delete' }> = [];
+  for (const b of bookings) {
+    const want = desiredWriteBack(b, byBooking.get(b.bookingId) ?? []);
+    if (want.action === 'upsert' || want.action === 'delete')
+      behind.push({ bookingId: b.bookingId, action: want.action });
+  }
+  if (behind.length === 0) return [];
+  const queued = (await ctx.store.listJobs({ propertyId, status: 'queued', limit: 1000 })).filter(
+    (j) => j.kind === JOB_KINDS.writeBack,
+  );
+  const reason = queued.length
+    ? `write-back queued${queued[0]!.lastError ? ` (last try: ${queued[0]!.lastError})` : ''}`
+    : 'write-back not queued: run `brafa dispatch`';
+  return behind.map((b) => ({ ...b, reason }));
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -207,6 +238,7 @@ export function createEngine(options: EngineOptions): Engine {
         writeBackErrors: bookings
           .filter((b) => b.writeBackError)
           .map((b) => ({ bookingId: b.bookingId, error: b.writeBackError! })),
+        writeBackPending: await pendingWriteBacks(ctx, propertyId, bookings, codes),
         jobs,
         deadJobs: openDeadJobs(dead, codes, ctx.clock.now()).map((j) => ({
           id: j.id,

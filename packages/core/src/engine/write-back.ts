@@ -96,9 +96,12 @@ export async function runWriteBackJob(ctx: EngineContext, job: Job): Promise<voi
  */
 async function underLease(ctx: EngineContext, job: Job): Promise<void> {
   const key = `writeback:${job.propertyId}`;
-  const owner = `${ctx.workerId}:${job.id}`;
+  // Owned by the job, and for as long as the job's own lease: when a killed worker's job is
+  // reclaimed, whoever reclaims it may take the write-back lease over at once.
+  const owner = `job:${job.id}`;
   const now = ctx.clock.now();
-  if (!(await ctx.store.acquireLease(key, owner, new Date(now.getTime() + ctx.leaseMs), now))) {
+  const until = job.leaseExpiresAt ?? new Date(now.getTime() + ctx.leaseMs);
+  if (!(await ctx.store.acquireLease(key, owner, until, now))) {
     throw new TransientError(`write-back of property ${job.propertyId} is running in another worker`, {
       retryAfterMs: 2_000,
     });
@@ -137,12 +140,16 @@ async function writeBackOnce(ctx: EngineContext, job: Job): Promise<void> {
   const byBooking = new Map<string, AccessCode[]>();
   for (const c of codes) byBooking.set(c.bookingId, [...(byBooking.get(c.bookingId) ?? []), c]);
   const bookings = (await ctx.store.listBookings(property.id)).filter(
-    (b) => byBooking.has(b.bookingId) || b.writeBackKey,
+    (b) => byBooking.has(b.bookingId) || b.writeBackKey || b.writeBackError,
   );
 
   const items: Array<{ item: WriteBackItem; key: string | null }> = [];
+  const moot: string[] = [];
   for (const booking of bookings) {
     const want = desiredWriteBack(booking, byBooking.get(booking.bookingId) ?? []);
+    // A failed write that nothing needs any more (the booking lost its codes before the PMS
+    // ever showed them) is no longer an error to report.
+    if (want.action === 'none' && booking.writeBackError) moot.push(booking.bookingId);
     if (want.action === 'none' || want.action === 'wait') continue;
     const base = {
       propertyId: property.id,
@@ -167,6 +174,13 @@ async function writeBackOnce(ctx: EngineContext, job: Job): Promise<void> {
           }
         : { item: { ...base, action: 'delete', passcode: null, validFrom: null, validTo: null }, key: null },
     );
+  }
+  if (moot.length) {
+    const now = ctx.clock.now();
+    await ctx.store.transaction(async (tx) => {
+      for (const bookingId of moot)
+        await tx.updateBookingState(property.id, bookingId, { writeBackError: null }, now);
+    });
   }
   if (items.length === 0) return;
 
