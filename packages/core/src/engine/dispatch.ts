@@ -73,10 +73,14 @@ export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}
   const batch = Math.max(1, Math.ceil(ctx.concurrency / 8));
   let finishedSinceShortClaim = Number.POSITIVE_INFINITY;
 
+  // Woken by every finished job. (Awaiting Promise.race(active) instead would attach a
+  // handler to every running job on every turn: O(jobs × concurrency) reactions.)
+  let wake: (() => void) | undefined;
   const start = (job: Job, run?: () => Promise<boolean>) => {
     const p = execute(ctx, job, result, run).finally(() => {
       active.delete(p);
       finishedSinceShortClaim++;
+      wake?.();
     });
     active.add(p);
   };
@@ -118,7 +122,10 @@ export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}
         break;
       }
     }
-    await Promise.race(active);
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    wake = undefined;
   }
   await Promise.all(active);
   return result;
