@@ -5,7 +5,7 @@
 // BENCH_SANDBOX_MODULE loads the sandbox from another build (to measure a sandbox change first).
 const { startSandbox } = await import(process.env.BENCH_SANDBOX_MODULE ?? '@brafa/sandbox');
 
-import { configForSandbox } from './sandbox-config.mjs';
+import { configForSandbox } from '@brafa/cli';
 
 let running;
 

@@ -53,7 +53,7 @@ export async function openMewsBench(o) {
     },
   });
   const mewsFetch = timedFetch();
-  // The CLI config has no page-size setting, so the benchmark swaps in the same provider
+  // The benchmark swaps in the same provider (with a timed fetch, to measure MEWS waits)
   // with MEWS's maximum reservation page (1000) — the page size the ⌈N/1000⌉ bound assumes.
   // The provider's default (200, the reference's advice against 408s) would need 5× the pages.
   for (const p of config.properties) {

@@ -87,6 +87,7 @@ function buildProvider(p: PropertyConfig, logger: Logger): PmsProvider {
         ...(m.enterpriseId ? { enterpriseId: m.enterpriseId } : {}),
         ...(m.webhookToken ? { webhookToken: m.webhookToken } : {}),
         useServiceOrderNotes: m.useServiceOrderNotes,
+        ...(m.reservationPageSize ? { reservationPageSize: m.reservationPageSize } : {}),
         logger,
       });
     }

@@ -13,6 +13,8 @@ const mewsBlock = z.strictObject({
   enterpriseId: nonEmpty.optional(),
   webhookToken: nonEmpty.optional(),
   useServiceOrderNotes: z.boolean().default(false),
+  /** Reservations per page (default 200: smaller pages avoid MEWS's 408 timeouts; max 1000). */
+  reservationPageSize: z.number().int().min(1).max(1000).optional(),
 });
 
 const beds24Block = z.strictObject({

@@ -46,9 +46,20 @@ export function collides(from: Date, to: Date, interval: Interval | null): boole
   return from.getTime() < interval.end.getTime() && to.getTime() > interval.start.getTime();
 }
 
+// Id filters carry up to 1,000 ids and are checked against every record: a Set per list
+// (built once, remembered for the list's lifetime) keeps that linear instead of quadratic.
+const asSets = new WeakMap<readonly string[], Set<string>>();
+
 export function inList(value: string | null, list: readonly string[] | null | undefined): boolean {
   if (list === null || list === undefined) return true;
-  return value !== null && list.includes(value);
+  if (value === null) return false;
+  if (list.length < 16) return list.includes(value);
+  let set = asSets.get(list);
+  if (!set) {
+    set = new Set(list);
+    asSets.set(list, set);
+  }
+  return set.has(value);
 }
 
 /**
