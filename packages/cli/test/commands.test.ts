@@ -82,6 +82,8 @@ describe('brafa commands against the sandbox server', () => {
     const dispatch = await cli('dispatch');
     expect(dispatch.code).toBe(0);
     expect(dispatch.stdout).toMatch(/dispatch: \d+ jobs \(\d+ ok, 0 to retry, 0 failed\)/);
+    // Plain progress (no TTY): every job counted once, the total grows with write-backs.
+    expect(dispatch.stdout).toMatch(/locks and write-backs: (\d+)\/\1\n/);
     expect(codesOn('P1').length).toBeGreaterThan(10);
     expect(codesOn('B1').length).toBeGreaterThan(3);
     expect(codesOn('T1').length).toBeGreaterThan(1);

@@ -18,16 +18,27 @@ export interface WorkOptions {
   to?: string;
 }
 
-/** Progress on lock and write-back work, fed by engine events. */
-function progressFeed(): { onEvent: (e: EngineEvent) => void; attach: (p: Progress) => void } {
+/**
+ * Progress over jobs, fed by engine events: each finished job (done, retried later or dead)
+ * counts once; jobs enqueued during the run (write-backs, re-plans) grow the total.
+ */
+function progressFeed(): { onEvent: (e: EngineEvent) => void; attach: (p: Progress, total: number) => void } {
   let progress: Progress | undefined;
+  let done = 0;
+  let total = 0;
   return {
     onEvent: (e) => {
-      if (e.type === 'lock.done' || e.type === 'job.dead' || e.type === 'writeback.done')
-        progress?.increment();
+      if (e.type !== 'job.done' && e.type !== 'job.retry' && e.type !== 'job.dead') return;
+      done++;
+      if (done > total) {
+        total = done;
+        progress?.setTotal(total);
+      }
+      progress?.increment();
     },
-    attach: (p) => {
+    attach: (p, queued) => {
       progress = p;
+      total = queued;
     },
   };
 }
@@ -73,7 +84,7 @@ export async function runCommand(
       if (mode !== 'sync') {
         const queued = (await rt.store.countJobs()).queued;
         const progress = ctx.reporter.progress('locks and write-backs', queued);
-        feed.attach(progress);
+        feed.attach(progress, queued);
         dispatch = await rt.engine.dispatch(o.property ? { propertyId: o.property } : {});
         progress.stop();
         ctx.reporter.line(dispatchLine(dispatch));

@@ -174,6 +174,7 @@ async function execute(
     const completed = await run();
     if (!completed) await ctx.store.completeJob(job.id, ctx.workerId, ctx.clock.now());
     result.succeeded++;
+    ctx.emit({ type: 'job.done', jobId: job.id, kind: job.kind, propertyId: job.propertyId });
   } catch (error) {
     const reason = describeError(error);
     const now = ctx.clock.now();

@@ -28,6 +28,7 @@ export type EngineEvent =
       error: string;
     }
   | { type: 'writeback.unsupported'; propertyId: string; provider: string }
+  | { type: 'job.done'; jobId: string; kind: string; propertyId: string }
   | { type: 'job.retry'; jobId: string; kind: string; propertyId: string; error: string; retryAt: Date }
   | { type: 'job.dead'; jobId: string; kind: string; propertyId: string; error: string }
   | { type: 'webhook'; propertyId: string; status: number; events: string[] };
