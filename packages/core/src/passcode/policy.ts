@@ -106,21 +106,40 @@ export function validatePolicy(policy: PasscodePolicy): PasscodePolicy {
 export function passcodeProblem(passcode: string, length: number): string | null {
   if (!/^\d+$/.test(passcode)) return 'digits only';
   if (passcode.length !== length) return `must have ${length} digits`;
-  const digits = [...passcode].map(Number);
-  if (digits.every((d) => d === digits[0])) return 'all digits the same';
-  const steps = digits.slice(1).map((d, i) => (d - digits[i]! + 10) % 10);
-  if (steps.every((s) => s === 1) || steps.every((s) => s === 9)) return 'ascending or descending run';
-  for (let block = 1; block <= passcode.length / 2; block++) {
-    if (
-      passcode.length % block === 0 &&
-      passcode.slice(0, block).repeat(passcode.length / block) === passcode
-    ) {
-      return 'repeated pattern';
-    }
+  // Plain loops over char codes: the planner checks one candidate per new booking, and at
+  // 100,000 bookings array-building versions of these checks were a visible share of a plan.
+  const n = passcode.length;
+  let allSame = true;
+  let ascending = true;
+  let descending = true;
+  let seen = 0;
+  for (let i = 0; i < n; i++) {
+    const digit = passcode.charCodeAt(i) - 48;
+    seen |= 1 << digit;
+    if (i === 0) continue;
+    const step = (digit - (passcode.charCodeAt(i - 1) - 48) + 10) % 10;
+    if (step !== 0) allSame = false;
+    if (step !== 1) ascending = false;
+    if (step !== 9) descending = false;
   }
-  if (passcode.length >= 6 && new Set(digits).size < 3) return 'fewer than three distinct digits';
+  if (allSame) return 'all digits the same';
+  if (ascending || descending) return 'ascending or descending run';
+  for (let block = 1; block <= n / 2; block++) {
+    if (n % block !== 0) continue;
+    let repeated = true;
+    for (let i = block; i < n && repeated; i++)
+      repeated = passcode.charCodeAt(i) === passcode.charCodeAt(i - block);
+    if (repeated) return 'repeated pattern';
+  }
+  if (n >= 6 && distinctDigits(seen) < 3) return 'fewer than three distinct digits';
   if (COMMON_PINS.has(passcode)) return 'common PIN';
   return null;
+}
+
+function distinctDigits(mask: number): number {
+  let count = 0;
+  for (let m = mask; m; m &= m - 1) count++;
+  return count;
 }
 
 /**
