@@ -56,3 +56,94 @@ describe('write-back router', () => {
     expect((await store.countJobs()).dead).toBe(0);
   });
 });
+
+describe('concurrent plans of one property', () => {
+  /**
+   * Several workers plan the same property at once; the compare-and-set on each code row lets
+   * one win. Here the store makes the first write of each kind lose, as if another worker's
+   * plan had just committed, and the engine must roll back and plan again from fresh reads.
+   */
+  it('a plan that loses a row to another plan rolls back and plans again', async () => {
+    const { createEngine } = await import('../src/engine/engine.js');
+    const { ManualClock } = await import('../src/ports/clock.js');
+    const { makeProperty, MemoryLock, MemoryPms } = await import('../src/testing/index.js');
+    const memory = new MemoryStore();
+    let transactions = 0;
+    const lose = { update: false, insert: false };
+    const losing = (tx: typeof memory) =>
+      new Proxy(tx, {
+        get(target, prop, receiver) {
+          if (prop === 'updateAccessCode' && lose.update)
+            return async (...args: Parameters<typeof memory.updateAccessCode>) => {
+              if (args[2]?.expectedRevision === undefined) return target.updateAccessCode(...args);
+              lose.update = false;
+              return false;
+            };
+          if (prop === 'insertAccessCodes' && lose.insert)
+            return async (codes: Parameters<typeof memory.insertAccessCodes>[0]) => {
+              lose.insert = false;
+              await target.insertAccessCodes(codes.slice(0, 1)); // a partial write, to be rolled back
+              return codes.map((c) => c.id);
+            };
+          return Reflect.get(target, prop, receiver);
+        },
+      });
+    const store = new Proxy(memory, {
+      get(target, prop, receiver) {
+        if (prop === 'transaction')
+          return <T>(fn: (tx: typeof memory) => Promise<T>) => {
+            transactions++;
+            return target.transaction((tx) => fn(losing(tx as typeof memory)));
+          };
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const pms = new MemoryPms('P1');
+    const lock = new MemoryLock();
+    await store.upsertProperty(makeProperty({ id: 'P1' }));
+    await store.replaceLockAssignments('P1', [{ propertyId: 'P1', lockId: 'L1', scope: 'property' }]);
+    const engine = createEngine({
+      store,
+      lock,
+      providers: () => pms,
+      passcode: { secret: 'conflict-secret' },
+      clock: new ManualClock('2026-04-20T00:00:00Z'),
+    });
+    const booking = (id: string, departureDate: string) => ({
+      propertyId: 'P1',
+      bookingId: id,
+      roomId: 'R',
+      unitName: id,
+      arrivalDate: '2026-04-25',
+      departureDate,
+      status: 'confirmed' as const,
+    });
+
+    pms.setBookings([booking('B1', '2026-04-27'), booking('B2', '2026-04-27')]);
+    lose.insert = true;
+    transactions = 0;
+    const first = await engine.syncProperty('P1');
+    expect(lose.insert).toBe(false);
+    expect(first.operations).toBe(2);
+    expect(transactions).toBeGreaterThanOrEqual(2);
+    expect((await store.listAccessCodes({ propertyId: 'P1' })).map((c) => c.state)).toEqual([
+      'pending',
+      'pending',
+    ]);
+    expect((await store.countJobs()).queued).toBe(3); // two lock jobs and one write-back, once each
+    await engine.dispatch();
+
+    pms.updateBooking('B1', { departureDate: '2026-04-28' });
+    lose.update = true;
+    await engine.syncProperty('P1');
+    expect(lose.update).toBe(false);
+    await engine.dispatch();
+    const onLock = lock.codesOn('L1');
+    expect(onLock).toHaveLength(2);
+    const codes = await store.listAccessCodes({ propertyId: 'P1' });
+    expect(codes.every((c) => c.state === 'active')).toBe(true);
+    const b1 = codes.find((c) => c.bookingId === 'B1')!;
+    expect(onLock.find((c) => c.lockCodeId === b1.lockCodeId)?.validTo).toEqual(b1.validTo);
+    expect(b1.validTo.toISOString().startsWith('2026-04-28')).toBe(true);
+  });
+});

@@ -72,6 +72,70 @@ function migrationSuite(dialect: SqlDialect, newDatabase: () => Promise<Kysely<B
     expect(await migrateToLatest(stepped)).toEqual({ applied: [] });
   });
 
+  it('0006 folds jobs that share a dedupe key (possible before it) into the oldest one', async () => {
+    const db = await fresh();
+    const migrator = createMigrator(db);
+    expect((await migrator.migrateTo('0005_leases')).error).toBeUndefined();
+    const job = (id: number, key: string | null, status: string, runAfter: number) => ({
+      id,
+      kind: 'lock',
+      property_id: 'P1',
+      payload: '{}',
+      status,
+      run_after: runAfter,
+      dedupe_key: key,
+      attempts: status === 'running' ? 1 : 0,
+      lease_owner: status === 'running' ? 'w1' : null,
+      lease_expires_at: status === 'running' ? 9_000 : null,
+      created_at: 1,
+      updated_at: 1,
+    });
+    await db
+      .insertInto('jobs')
+      .values([
+        job(1, 'lock:a', 'running', 100), // running, with a newer queued twin: runs once more
+        job(2, 'lock:a', 'queued', 50),
+        job(3, 'lock:b', 'queued', 300), // two queued: the older is kept, due at the earlier time
+        job(4, 'lock:b', 'queued', 200),
+        job(5, 'lock:b', 'done', 10), // finished jobs are history, left alone
+        job(6, 'lock:c', 'queued', 70),
+        job(7, null, 'queued', 80),
+        job(8, null, 'queued', 90),
+      ] as never)
+      .execute();
+    expect(await migrateToLatest(db)).toEqual({ applied: ['0006_job_reruns'] });
+    const rows = await db
+      .selectFrom('jobs')
+      .select(['id', 'status', 'run_after', 'rerun_after', 'last_error'])
+      .orderBy('id')
+      .execute();
+    expect(
+      rows.map((r) => [
+        Number(r.id),
+        r.status,
+        Number(r.run_after),
+        r.rerun_after === null ? null : Number(r.rerun_after),
+        r.last_error,
+      ]),
+    ).toEqual([
+      [1, 'running', 100, 50, null],
+      [2, 'done', 50, null, 'merged into job 1 (same dedupe key)'],
+      [3, 'queued', 200, null, null],
+      [4, 'done', 200, null, 'merged into job 3 (same dedupe key)'],
+      [5, 'done', 10, null, null],
+      [6, 'queued', 70, null, null],
+      [7, 'queued', 80, null, null],
+      [8, 'queued', 90, null, null],
+    ]);
+    // From now on the database itself refuses a second active job for a key.
+    await expect(
+      db
+        .insertInto('jobs')
+        .values(job(9, 'lock:c', 'queued', 1) as never)
+        .execute(),
+    ).rejects.toThrow();
+  });
+
   it('refuses to run on a database whose history has a migration this version does not know', async () => {
     const db = await fresh();
     await migrateToLatest(db);

@@ -17,7 +17,6 @@ import { sqlitePath } from '../src/open-store.js';
 import { spyDatabase } from './support/sqlite-spy.js';
 
 const T0 = new Date('2026-04-01T10:00:00Z');
-const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 
 async function spiedStore(maxParameters?: number) {
   const spy = spyDatabase();
@@ -164,29 +163,6 @@ describe('SQLite: values and queue edge cases', () => {
       expect(stored?.checkInAt?.toISOString()).toBe(instant);
       expect(stored?.updatedAt.toISOString()).toBe(instant);
     }
-    await store.close();
-  });
-
-  it('a retried job and a newer queued job with the same key coexist; new enqueues join the older', async () => {
-    const store = await openStore('sqlite::memory:');
-    const [first] = await store.enqueueJobs(
-      [{ kind: 'sync', propertyId: 'P1', payload: {}, dedupeKey: 'k' }],
-      T0,
-    );
-    await store.claimJobs({ owner: 'w', limit: 1, leaseMs: 1000, now: T0 });
-    const [second] = await store.enqueueJobs(
-      [{ kind: 'sync', propertyId: 'P1', payload: {}, dedupeKey: 'k' }],
-      at(1),
-    );
-    expect(second).not.toBe(first);
-    expect(await store.failJob(first!, 'w', { error: 'busy', retryAt: at(60) }, at(2))).toBe(true);
-    expect((await store.countJobs()).queued).toBe(2);
-    const [third] = await store.enqueueJobs(
-      [{ kind: 'sync', propertyId: 'P1', payload: {}, dedupeKey: 'k' }],
-      at(3),
-    );
-    expect(third).toBe(first);
-    expect((await store.getJob(first!))?.runAfter.getTime()).toBe(at(3).getTime());
     await store.close();
   });
 

@@ -5,7 +5,7 @@ import {
   initialBookingState,
   type Property,
 } from '../domain/schemas.js';
-import { ValidationError } from '../errors/errors.js';
+import { TransientError, ValidationError } from '../errors/errors.js';
 import { applyPlan } from '../planner/apply.js';
 import { plan as computePlan, resolveUnit, summarizePlan } from '../planner/plan.js';
 import type { Plan } from '../planner/types.js';
@@ -74,15 +74,42 @@ export async function planOnly(ctx: EngineContext, propertyId: string, fresh?: B
  * (`lockCodeId`, `lockPasscode`), so a lock job finishing meanwhile is never overwritten.
  */
 export async function planAndPersist(ctx: EngineContext, propertyId: string): Promise<Plan> {
-  return ctx.store.transaction(async (store) => {
-    const property = await requireProperty(store, propertyId);
-    const input = await loadPlanInput(ctx, store, property);
-    return persistPlan(ctx, store, input, async () =>
-      (await store.listAccessCodes({ propertyId, includeRevoked: true })).filter(
-        (c) => c.state === 'revoked',
-      ),
-    );
-  });
+  return retryOnConflict(propertyId, () =>
+    ctx.store.transaction(async (store) => {
+      const property = await requireProperty(store, propertyId);
+      const input = await loadPlanInput(ctx, store, property);
+      return persistPlan(ctx, store, input, async () =>
+        (await store.listAccessCodes({ propertyId, includeRevoked: true })).filter(
+          (c) => c.state === 'revoked',
+        ),
+      );
+    }),
+  );
+}
+
+/** A code row changed between our read and our write: another plan (another worker) got there first. */
+class PlanConflict extends Error {}
+
+const PLAN_TRIES = 5;
+
+/**
+ * Two plans of one property at once (several workers syncing together, a webhook follow-up
+ * beside a full sync) read the same rows; the compare-and-set on each row's revision lets
+ * only one write. The other must not keep going on what it read: its transaction rolls back
+ * and it plans again from what the first committed (usually finding nothing left to do).
+ */
+async function retryOnConflict<T>(propertyId: string, run: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof PlanConflict)) throw error;
+      if (tries >= PLAN_TRIES)
+        throw new TransientError(
+          `planning property ${propertyId} kept colliding with concurrent plans (${tries} tries)`,
+        );
+    }
+  }
 }
 
 /**
@@ -98,18 +125,20 @@ export async function planAndPersistBookings(
   propertyId: string,
   bookingIds: string[],
 ): Promise<Plan> {
-  return ctx.store.transaction(async (store) => {
-    const property = await requireProperty(store, propertyId);
-    const input = await loadBookingsPlanInput(ctx, store, property, [...new Set(bookingIds)]);
-    return persistPlan(ctx, store, input, async (ids) => {
-      const out: AccessCode[] = [];
-      for (const bookingId of ids) {
-        const all = await store.listAccessCodes({ propertyId, bookingId, includeRevoked: true });
-        out.push(...all.filter((c) => c.state === 'revoked'));
-      }
-      return out;
-    });
-  });
+  return retryOnConflict(propertyId, () =>
+    ctx.store.transaction(async (store) => {
+      const property = await requireProperty(store, propertyId);
+      const input = await loadBookingsPlanInput(ctx, store, property, [...new Set(bookingIds)]);
+      return persistPlan(ctx, store, input, async (ids) => {
+        const out: AccessCode[] = [];
+        for (const bookingId of ids) {
+          const all = await store.listAccessCodes({ propertyId, bookingId, includeRevoked: true });
+          out.push(...all.filter((c) => c.state === 'revoked'));
+        }
+        return out;
+      });
+    }),
+  );
 }
 
 type PlanInputs = Awaited<ReturnType<typeof loadPlanInput>>;
@@ -176,18 +205,34 @@ async function persistPlan(
       continue;
     }
     const { lockCodeId: _id, lockPasscode: _digits, id, ...target } = row;
-    await store.updateAccessCode(id, target, { expectedRevision: old.revision });
+    if (!(await store.updateAccessCode(id, target, { expectedRevision: old.revision })))
+      throw new PlanConflict(id);
   }
-  // Rows not in `codes` (new, or revoked history coming back) are written whole.
+  // Rows not in `codes` are written whole: revoked history coming back replaces its row
+  // (compare-and-set on the revision), new rows are inserted only where the id is free. A
+  // row that is there when it should not be was written by a concurrent plan.
   const revokedHistory = fresh.length
     ? new Map((await revokedOf([...new Set(fresh.map((r) => r.bookingId))])).map((c) => [c.id, c]))
     : new Map<string, AccessCode>();
-  await store.saveAccessCodes(
-    fresh.map((row) => {
-      const old = revokedHistory.get(row.id);
-      return old ? { ...row, revision: old.revision + 1 } : row;
-    }),
-  );
+  const brandNew: AccessCode[] = [];
+  for (const row of fresh) {
+    const old = revokedHistory.get(row.id);
+    if (!old) {
+      brandNew.push(row);
+      continue;
+    }
+    const { id, ...whole } = row;
+    if (
+      !(await store.updateAccessCode(
+        id,
+        { ...whole, revision: old.revision + 1 },
+        { expectedRevision: old.revision },
+      ))
+    )
+      throw new PlanConflict(id);
+  }
+  const taken = await store.insertAccessCodes(brandNew);
+  if (taken.length) throw new PlanConflict(taken[0]!);
   const jobs: NewJob[] = changed.map((row) => ({
     kind: JOB_KINDS.lock,
     propertyId,

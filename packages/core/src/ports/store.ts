@@ -22,9 +22,12 @@ export interface NewJob {
   /** Not claimable before this instant (default: now). */
   runAfter?: Date;
   /**
-   * While a *queued* job with the same key exists, enqueueing returns that job instead of a
-   * new one (its `runAfter` moves to the earlier of the two). Running or finished jobs do
-   * not block a new one, so a change that arrives mid-run is never lost.
+   * At most one job per key is queued or running at any time, across every process sharing
+   * the store. Enqueueing while that job is *queued* returns it (its `runAfter` moves to the
+   * earlier of the two). While it is *running*, enqueueing returns it too and asks for one
+   * more run (`rerunAfter`): when the run completes or fails, the job goes back to the queue
+   * instead of ending, so a change that arrives mid-run is never lost, and two runs of the
+   * same key never overlap (two workers can never, say, add the same lock code at once).
    */
   dedupeKey?: string;
 }
@@ -37,8 +40,13 @@ export interface Job {
   status: JobStatus;
   runAfter: Date;
   dedupeKey: string | null;
-  /** Claims so far (a reclaimed expired lease counts as one more). */
+  /** Claims so far (a reclaimed expired lease counts as one more); back to 0 for a rerun. */
   attempts: number;
+  /**
+   * Set when the same `dedupeKey` was enqueued while this job ran: finishing the run puts the
+   * job back in the queue, due at this instant (or at its retry time when the run failed).
+   */
+  rerunAfter: Date | null;
   leaseOwner: string | null;
   leaseExpiresAt: Date | null;
   lastError: string | null;
@@ -138,6 +146,11 @@ export interface Store {
   /** Insert or replace whole rows by id. */
   saveAccessCodes(codes: AccessCode[]): Promise<void>;
   /**
+   * Insert rows whose id is not taken yet; a row whose id exists is left exactly as it is.
+   * Returns the ids that were already taken (atomic per row, also against a concurrent insert).
+   */
+  insertAccessCodes(codes: AccessCode[]): Promise<string[]>;
+  /**
    * Patch one row. With `expectedRevision`, the patch applies only if the row's revision
    * still equals it (compare-and-set); returns whether it applied.
    */
@@ -156,11 +169,17 @@ export interface Store {
    * with this owner and a lease until `now + leaseMs`; `attempts` is incremented.
    */
   claimJobs(options: ClaimOptions): Promise<Job[]>;
-  /** Marks done; false when the lease was lost to another owner (nothing changes). */
+  /**
+   * Marks done, or, when a rerun was asked for meanwhile (`rerunAfter`), queues the job again
+   * for then with `attempts` back to 0. False when the lease was lost to another owner
+   * (nothing changes).
+   */
   completeJob(id: string, owner: string, now: Date): Promise<boolean>;
   /**
-   * Records the error. With `retryAt` the job is queued again for then; with null it is
-   * dead-lettered. False when the lease was lost.
+   * Records the error. With `retryAt` the job is queued again for then (a pending rerun is
+   * served by that retry); with null it is dead-lettered, unless a rerun was asked for: then
+   * it is queued for `rerunAfter` with `attempts` back to 0 (new work, a fresh budget).
+   * False when the lease was lost.
    */
   failJob(
     id: string,

@@ -160,6 +160,14 @@ export class MemoryStore implements Store {
   async saveAccessCodes(codes: AccessCode[]): Promise<void> {
     for (const c of codes) this.state.codes.set(c.id, clone(c));
   }
+  async insertAccessCodes(codes: AccessCode[]): Promise<string[]> {
+    const taken: string[] = [];
+    for (const c of codes) {
+      if (this.state.codes.has(c.id)) taken.push(c.id);
+      else this.state.codes.set(c.id, clone(c));
+    }
+    return taken;
+  }
   async updateAccessCode(
     id: string,
     patch: Partial<Omit<AccessCode, 'id'>>,
@@ -177,10 +185,17 @@ export class MemoryStore implements Store {
     for (const job of jobs) {
       const runAfter = job.runAfter ?? now;
       const existing = job.dedupeKey
-        ? [...this.state.jobs.values()].find((j) => j.dedupeKey === job.dedupeKey && j.status === 'queued')
+        ? [...this.state.jobs.values()].find(
+            (j) => j.dedupeKey === job.dedupeKey && (j.status === 'queued' || j.status === 'running'),
+          )
         : undefined;
-      if (existing) {
+      if (existing?.status === 'queued') {
         if (runAfter < existing.runAfter) existing.runAfter = new Date(runAfter);
+        ids.push(existing.id);
+        continue;
+      }
+      if (existing) {
+        if (!existing.rerunAfter || runAfter < existing.rerunAfter) existing.rerunAfter = new Date(runAfter);
         ids.push(existing.id);
         continue;
       }
@@ -194,6 +209,7 @@ export class MemoryStore implements Store {
         runAfter: new Date(runAfter),
         dedupeKey: job.dedupeKey ?? null,
         attempts: 0,
+        rerunAfter: null,
         leaseOwner: null,
         leaseExpiresAt: null,
         lastError: null,
@@ -228,7 +244,16 @@ export class MemoryStore implements Store {
   async completeJob(id: string, owner: string, now: Date): Promise<boolean> {
     const j = this.state.jobs.get(id);
     if (j?.status !== 'running' || j.leaseOwner !== owner) return false;
-    Object.assign(j, { status: 'done', leaseOwner: null, leaseExpiresAt: null, updatedAt: now });
+    const rerun = j.rerunAfter;
+    Object.assign(j, {
+      status: rerun ? 'queued' : 'done',
+      runAfter: rerun ?? j.runAfter,
+      attempts: rerun ? 0 : j.attempts,
+      rerunAfter: null,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      updatedAt: now,
+    });
     return true;
   }
   async failJob(
@@ -239,9 +264,12 @@ export class MemoryStore implements Store {
   ): Promise<boolean> {
     const j = this.state.jobs.get(id);
     if (j?.status !== 'running' || j.leaseOwner !== owner) return false;
+    const rerun = failure.retryAt ? null : j.rerunAfter;
     Object.assign(j, {
-      status: failure.retryAt ? 'queued' : 'dead',
-      runAfter: failure.retryAt ?? j.runAfter,
+      status: failure.retryAt || rerun ? 'queued' : 'dead',
+      runAfter: failure.retryAt ?? rerun ?? j.runAfter,
+      attempts: rerun ? 0 : j.attempts,
+      rerunAfter: null,
       lastError: failure.error,
       leaseOwner: null,
       leaseExpiresAt: null,

@@ -190,6 +190,17 @@ export function describeStoreConformance(name: string, options: StoreConformance
         expect(await store.getAccessCode(a.id)).toEqual(changed);
       });
 
+      it('inserts only rows whose id is free, and names the taken ones', async () => {
+        const a = makeAccessCode({ bookingId: 'B1', lockCodeId: '77', state: 'active' });
+        await store.saveAccessCodes([a]);
+        const b = makeAccessCode({ bookingId: 'B2' });
+        const rival = { ...a, lockCodeId: null, state: 'pending' as const };
+        expect(await store.insertAccessCodes([rival, b])).toEqual([a.id]);
+        expect(await store.getAccessCode(a.id)).toEqual(a);
+        expect(await store.getAccessCode(b.id)).toEqual(b);
+        expect(await store.insertAccessCodes([])).toEqual([]);
+      });
+
       it('patches with compare-and-set on the revision', async () => {
         const a = makeAccessCode({ revision: 3 });
         await store.saveAccessCodes([a]);
@@ -312,13 +323,83 @@ export function describeStoreConformance(name: string, options: StoreConformance
         expect(c).not.toBe(a);
         expect((await store.getJob(a!))?.runAfter.getTime()).toBe(at(10).getTime());
         expect((await store.countJobs()).queued).toBe(2);
-        // Once claimed, the same key enqueues a new job: a change arriving mid-run is not lost.
-        await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: at(20) });
+      });
+
+      it('never runs two jobs with one key at once: a key enqueued mid-run reruns the job after it', async () => {
+        const [a] = await store.enqueueJobs(
+          [{ kind: 'lock', propertyId: 'P1', payload: { codeId: 'c1' }, dedupeKey: 'lock:c1' }],
+          T0,
+        );
+        await store.claimJobs({ owner: 'w1', limit: 10, leaseMs: 60_000, now: at(1) });
+        // The change arrives while w1 runs the job: the same job answers, with a rerun asked for.
+        const [b] = await store.enqueueJobs(
+          [
+            {
+              kind: 'lock',
+              propertyId: 'P1',
+              payload: { codeId: 'c1' },
+              dedupeKey: 'lock:c1',
+              runAfter: at(5),
+            },
+          ],
+          at(2),
+        );
+        const [c] = await store.enqueueJobs(
+          [{ kind: 'lock', propertyId: 'P1', payload: { codeId: 'c1' }, dedupeKey: 'lock:c1' }],
+          at(3),
+        );
+        expect([b, c]).toEqual([a, a]);
+        expect(await store.getJob(a!)).toMatchObject({ status: 'running', rerunAfter: at(3) });
+        expect(await store.countJobs()).toMatchObject({ queued: 0, running: 1 });
+        // Another worker finds nothing to run for that key while w1 holds it.
+        expect(await store.claimJobs({ owner: 'w2', limit: 10, leaseMs: 60_000, now: at(4) })).toEqual([]);
+        // Finishing the run queues it again, with a fresh attempt budget.
+        expect(await store.completeJob(a!, 'w1', at(6))).toBe(true);
+        expect(await store.getJob(a!)).toMatchObject({
+          status: 'queued',
+          runAfter: at(3),
+          attempts: 0,
+          rerunAfter: null,
+          leaseOwner: null,
+        });
+        const [again] = await store.claimJobs({ owner: 'w2', limit: 10, leaseMs: 60_000, now: at(7) });
+        expect(again).toMatchObject({ id: a, leaseOwner: 'w2', attempts: 1 });
+        // Without a rerun request, completing ends it; the key is free for a new job.
+        expect(await store.completeJob(a!, 'w2', at(8))).toBe(true);
+        expect((await store.getJob(a!))?.status).toBe('done');
         const [d] = await store.enqueueJobs(
-          [{ kind: 'sync.bookings', propertyId: 'P1', payload: {}, dedupeKey: 'k' }],
-          at(21),
+          [{ kind: 'lock', propertyId: 'P1', payload: { codeId: 'c1' }, dedupeKey: 'lock:c1' }],
+          at(9),
         );
         expect(d).not.toBe(a);
+      });
+
+      it('a failed run with a rerun pending goes back to the queue', async () => {
+        const key = { kind: 'lock', propertyId: 'P1', payload: {}, dedupeKey: 'lock:c2' } as const;
+        const [a] = await store.enqueueJobs([key], T0);
+        await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 60_000, now: at(1) });
+        await store.enqueueJobs([key], at(2));
+        // A retryable failure: the retry serves the rerun as well, at the retry time.
+        expect(await store.failJob(a!, 'w1', { error: 'busy', retryAt: at(30) }, at(3))).toBe(true);
+        expect(await store.getJob(a!)).toMatchObject({
+          status: 'queued',
+          runAfter: at(30),
+          attempts: 1,
+          rerunAfter: null,
+        });
+        await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 60_000, now: at(30) });
+        await store.enqueueJobs([key], at(31));
+        // A final failure: the rerun is new work, so the job is queued again, not dead.
+        expect(await store.failJob(a!, 'w1', { error: 'gave up', retryAt: null }, at(32))).toBe(true);
+        expect(await store.getJob(a!)).toMatchObject({
+          status: 'queued',
+          runAfter: at(31),
+          attempts: 0,
+          lastError: 'gave up',
+        });
+        await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 60_000, now: at(40) });
+        expect(await store.failJob(a!, 'w1', { error: 'gave up again', retryAt: null }, at(41))).toBe(true);
+        expect((await store.getJob(a!))?.status).toBe('dead');
       });
 
       it('de-duplicates within one batch', async () => {

@@ -7,6 +7,7 @@ import { bookingsAndCodes } from './0002-bookings.js';
 import { jobs } from './0003-jobs.js';
 import { auditAndCheckpoints } from './0004-audit.js';
 import { leases } from './0005-leases.js';
+import { jobReruns } from './0006-job-reruns.js';
 
 /**
  * Every schema version, in order. They live in code (not files on disk) so the built
@@ -19,6 +20,7 @@ export const brafaMigrations: Readonly<Record<string, Migration>> = Object.freez
   '0003_jobs': jobs,
   '0004_audit_and_checkpoints': auditAndCheckpoints,
   '0005_leases': leases,
+  '0006_job_reruns': jobReruns,
 });
 
 /**

@@ -107,6 +107,8 @@ export interface JobsTable {
   run_after: Instant;
   dedupe_key: string | null;
   attempts: number;
+  /** Asked for by an enqueue of the same key while the job ran; see `NewJob.dedupeKey`. */
+  rerun_after: NullableInstant;
   lease_owner: string | null;
   lease_expires_at: NullableInstant;
   last_error: string | null;

@@ -55,6 +55,26 @@ export async function saveAccessCodes(ctx: StoreContext, codes: AccessCode[]): P
   });
 }
 
+/** Insert rows whose id is free; `ON CONFLICT DO NOTHING` leaves taken ones untouched (and says which). */
+export async function insertAccessCodes(ctx: StoreContext, codes: AccessCode[]): Promise<string[]> {
+  const rows = lastByKey(codes, (c) => c.id).map(accessCodeToRow);
+  if (rows.length === 0) return [];
+  const columns = Object.keys(rows[0]!).length;
+  const inserted = new Set<string>();
+  await ctx.atomic(async (db) => {
+    for (const part of chunk(rows, columns, ctx.maxParameters)) {
+      const returned = await db
+        .insertInto('access_codes')
+        .values(part)
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id')
+        .execute();
+      for (const r of returned) inserted.add(r.id);
+    }
+  });
+  return rows.map((r) => r.id).filter((id) => !inserted.has(id));
+}
+
 /**
  * Patch one row; with `expectedRevision` the revision check and the write are one UPDATE,
  * so a lock call finishing after a re-plan can never overwrite the newer target.

@@ -179,6 +179,7 @@ export function rowToJob(r: Selectable<JobsTable>): Job {
     runAfter: toDate(r.run_after),
     dedupeKey: r.dedupe_key,
     attempts: Number(r.attempts),
+    rerunAfter: toDateOrNull(r.rerun_after),
     leaseOwner: r.lease_owner,
     leaseExpiresAt: toDateOrNull(r.lease_expires_at),
     lastError: r.last_error,

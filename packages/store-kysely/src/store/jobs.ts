@@ -11,115 +11,159 @@ import type { BrafaDatabase, JobsTable } from '../schema/database.js';
 import { ms, parseJobId, rowToJob, toId } from './codec.js';
 import { chunk, type StoreContext } from './context.js';
 
-interface KeyedJob {
-  /** Id of a job already in the table, or undefined while it waits for its insert. */
-  id?: string;
+/** The one queued-or-running job of a dedupe key. */
+interface ActiveJob {
+  id: string;
+  status: 'queued' | 'running';
   runAfter: number;
-  /** Index into the pending inserts when the job is new in this batch. */
-  pending?: number;
-  /** The existing row's run time must be moved earlier. */
-  moved?: boolean;
+  rerunAfter: number | null;
 }
 
 /**
- * Enqueue in one transaction. A job with a `dedupeKey` joins the oldest *queued* job with that
- * key (earlier or in this batch) and pulls its run time to the earlier of the two. On
- * PostgreSQL the matching queued rows are locked first: a claimer (which skips locked rows)
- * cannot take one between our read and our update, so a job we answer with is still queued.
+ * Enqueue in one transaction, keeping at most one queued-or-running job per dedupe key (the
+ * partial unique index `jobs_active_dedupe_uidx` enforces it): a key that is queued has its
+ * run time pulled to the earlier of the two; a key that is running gets `rerun_after`, so the
+ * job runs once more after the current run instead of a second job running beside it.
+ * On PostgreSQL the active rows are locked first (a claimer, which skips locked rows, cannot
+ * take one between our read and our update; a finishing owner waits and then sees the rerun),
+ * and a key another transaction inserted since our read is detected by `ON CONFLICT DO
+ * NOTHING` and joined instead.
  */
 export async function enqueueJobs(ctx: StoreContext, jobs: NewJob[], now: Date): Promise<string[]> {
   if (jobs.length === 0) return [];
   return ctx.atomic(async (db) => {
-    const byKey = await queuedByKey(ctx, db, jobs);
-    const inserts: Insertable<JobsTable>[] = [];
-    const slots: (string | number)[] = []; // per input: an existing id, or the pending insert index
+    // Earliest run time asked for per key, and the job that creates the key's row if needed.
+    const wanted = new Map<string, { runAfter: number; job: NewJob }>();
     for (const job of jobs) {
+      if (!job.dedupeKey) continue;
       const runAfter = ms(job.runAfter ?? now);
-      const hit = job.dedupeKey ? byKey.get(job.dedupeKey) : undefined;
-      if (hit) {
-        if (runAfter < hit.runAfter) {
-          hit.runAfter = runAfter;
-          if (hit.pending !== undefined) inserts[hit.pending]!.run_after = runAfter;
-          else hit.moved = true;
-        }
-        slots.push(hit.id ?? hit.pending!);
-        continue;
-      }
-      const pending = inserts.length;
-      inserts.push({
-        kind: job.kind,
-        property_id: job.propertyId,
-        payload: JSON.stringify(job.payload),
-        status: 'queued',
-        run_after: runAfter,
-        dedupe_key: job.dedupeKey ?? null,
-        attempts: 0,
-        created_at: ms(now),
-        updated_at: ms(now),
-      });
-      if (job.dedupeKey) byKey.set(job.dedupeKey, { runAfter, pending });
-      slots.push(pending);
+      const seen = wanted.get(job.dedupeKey);
+      if (!seen) wanted.set(job.dedupeKey, { runAfter, job });
+      else if (runAfter < seen.runAfter) seen.runAfter = runAfter;
+    }
+    const active = await activeByKey(ctx, db, [...wanted.keys()]);
+
+    const rowFor = (key: string) => newRow(wanted.get(key)!.job, wanted.get(key)!.runAfter, now);
+    const unkeyed = jobs
+      .filter((job) => !job.dedupeKey)
+      .map((job) => newRow(job, ms(job.runAfter ?? now), now));
+    let missing = [...wanted.keys()].filter((key) => !active.has(key));
+    const inserted = await insertJobs(ctx, db, [...unkeyed, ...missing.map(rowFor)]);
+    const created = inserted.byKey;
+    // A key whose insert lost to a concurrent transaction: join the job that one created. (It
+    // may finish in between, freeing the key again: then insert once more.)
+    for (let round = 1; ; round++) {
+      missing = missing.filter((key) => !created.has(key) && !active.has(key));
+      if (missing.length === 0) break;
+      if (round > 10) throw new Error(`could not enqueue jobs for keys ${missing.slice(0, 3).join(', ')}`);
+      const found = await activeByKey(ctx, db, missing);
+      for (const [key, job] of found) active.set(key, job);
+      const retried = await insertJobs(ctx, db, missing.filter((key) => !found.has(key)).map(rowFor));
+      for (const [key, id] of retried.byKey) created.set(key, id);
     }
 
-    for (const hit of byKey.values()) {
-      if (!hit.moved || hit.id === undefined) continue;
-      await db
-        .updateTable('jobs')
-        .set({ run_after: hit.runAfter, updated_at: ms(now) })
-        .where('id', '=', Number(hit.id))
-        .execute();
-    }
+    for (const [key, job] of active) await joinActive(db, job, wanted.get(key)!.runAfter, now);
 
-    const insertedIds = await insertJobs(ctx, db, inserts);
-    return slots.map((slot) => (typeof slot === 'string' ? slot : insertedIds[slot]!));
+    let next = 0;
+    return jobs.map((job) => {
+      if (!job.dedupeKey) return inserted.unkeyed[next++]!;
+      return created.get(job.dedupeKey) ?? active.get(job.dedupeKey)!.id;
+    });
   });
 }
 
-async function queuedByKey(
+function newRow(job: NewJob, runAfter: number, now: Date): Insertable<JobsTable> {
+  return {
+    kind: job.kind,
+    property_id: job.propertyId,
+    payload: JSON.stringify(job.payload),
+    status: 'queued',
+    run_after: runAfter,
+    dedupe_key: job.dedupeKey ?? null,
+    attempts: 0,
+    created_at: ms(now),
+    updated_at: ms(now),
+  };
+}
+
+/** A queued job runs no later than asked; a running one is asked for one more run. */
+async function joinActive(db: Kysely<BrafaDatabase>, job: ActiveJob, runAfter: number, now: Date) {
+  if (job.status === 'queued') {
+    if (runAfter >= job.runAfter) return;
+    job.runAfter = runAfter;
+    await db
+      .updateTable('jobs')
+      .set({ run_after: runAfter, updated_at: ms(now) })
+      .where('id', '=', Number(job.id))
+      .execute();
+    return;
+  }
+  if (job.rerunAfter !== null && runAfter >= job.rerunAfter) return;
+  job.rerunAfter = runAfter;
+  await db
+    .updateTable('jobs')
+    .set({ rerun_after: runAfter, updated_at: ms(now) })
+    .where('id', '=', Number(job.id))
+    .execute();
+}
+
+async function activeByKey(
   ctx: StoreContext,
   db: Kysely<BrafaDatabase>,
-  jobs: NewJob[],
-): Promise<Map<string, KeyedJob>> {
-  const keys = [...new Set(jobs.flatMap((j) => (j.dedupeKey ? [j.dedupeKey] : [])))];
-  const byKey = new Map<string, KeyedJob>();
+  keys: string[],
+): Promise<Map<string, ActiveJob>> {
+  const byKey = new Map<string, ActiveJob>();
   for (const part of chunk(keys, 1, ctx.maxParameters - 1)) {
-    // 'queued' as a literal, not a bind parameter: only then can SQLite prove the partial
-    // index `jobs_queued_dedupe_idx` (WHERE status = 'queued') applies, instead of walking
-    // every queued row for each key.
+    // The status condition is spelled exactly as the partial index's WHERE, with literals,
+    // not bind parameters: only then can SQLite prove `jobs_active_dedupe_uidx` applies.
     const rows = await db
       .selectFrom('jobs')
-      .select(['id', 'dedupe_key', 'run_after'])
-      .where('status', '=', sql.lit('queued'))
+      .select(['id', 'dedupe_key', 'status', 'run_after', 'rerun_after'])
+      .where(sql<boolean>`status in ('queued', 'running')`)
       .where('dedupe_key', 'in', part)
-      .orderBy('id')
       .$if(ctx.dialect === 'postgres', (q) => q.forUpdate())
       .execute();
     for (const row of rows) {
-      if (row.dedupe_key === null || byKey.has(row.dedupe_key)) continue;
-      byKey.set(row.dedupe_key, { id: toId(row.id), runAfter: Number(row.run_after) });
+      if (row.dedupe_key === null) continue;
+      byKey.set(row.dedupe_key, {
+        id: toId(row.id),
+        status: row.status as ActiveJob['status'],
+        runAfter: Number(row.run_after),
+        rerunAfter: row.rerun_after === null ? null : Number(row.rerun_after),
+      });
     }
   }
   return byKey;
 }
 
 /**
- * Multi-row inserts, ids returned in input order. RETURNING does not promise an order, but
- * both databases hand out ids of one statement ascending in VALUES order (a sequence /
- * rowid per row, in order), so sorting the returned ids restores the input order.
+ * Multi-row inserts; a keyed row whose key is already active is skipped (`ON CONFLICT DO
+ * NOTHING`). Keyed rows come back by key. Unkeyed rows come back in input order: RETURNING
+ * does not promise an order, but both databases hand out the ids of one statement ascending
+ * in VALUES order, so sorting restores it.
  */
 async function insertJobs(
   ctx: StoreContext,
   db: Kysely<BrafaDatabase>,
   rows: Insertable<JobsTable>[],
-): Promise<string[]> {
-  const ids: string[] = [];
-  if (rows.length === 0) return ids;
+): Promise<{ unkeyed: string[]; byKey: Map<string, string> }> {
+  const unkeyed: string[] = [];
+  const byKey = new Map<string, string>();
+  if (rows.length === 0) return { unkeyed, byKey };
   for (const part of chunk(rows, Object.keys(rows[0]!).length, ctx.maxParameters)) {
-    const returned = await db.insertInto('jobs').values(part).returning('id').execute();
-    const sorted = returned.map((r) => Number(r.id)).sort((a, b) => a - b);
-    ids.push(...sorted.map(String));
+    const returned = await db
+      .insertInto('jobs')
+      .values(part)
+      .onConflict((oc) => oc.doNothing())
+      .returning(['id', 'dedupe_key'])
+      .execute();
+    const sorted = returned.map((r) => ({ id: Number(r.id), key: r.dedupe_key })).sort((a, b) => a.id - b.id);
+    for (const r of sorted) {
+      if (r.key === null) unkeyed.push(String(r.id));
+      else byKey.set(r.key, String(r.id));
+    }
   }
-  return ids;
+  return { unkeyed, byKey };
 }
 
 /** Queued and due, or running with an expired lease. */
@@ -234,9 +278,19 @@ async function pickSqlite(
 export async function completeJob(ctx: StoreContext, id: string, owner: string, now: Date): Promise<boolean> {
   const jobId = parseJobId(id);
   if (jobId === undefined) return false;
+  // A rerun asked for meanwhile turns "done" into "queued again, fresh attempts" (every SET
+  // expression reads the row as it was before this UPDATE).
   const result = await ctx.db
     .updateTable('jobs')
-    .set({ status: 'done', lease_owner: null, lease_expires_at: null, updated_at: ms(now) })
+    .set({
+      status: sql<string>`case when rerun_after is null then 'done' else 'queued' end`,
+      run_after: sql<number>`coalesce(rerun_after, run_after)`,
+      attempts: sql<number>`case when rerun_after is null then attempts else 0 end`,
+      rerun_after: null,
+      lease_owner: null,
+      lease_expires_at: null,
+      updated_at: ms(now),
+    })
     .where('id', '=', jobId)
     .where('status', '=', 'running')
     .where('lease_owner', '=', owner)
@@ -256,8 +310,16 @@ export async function failJob(
   const result = await ctx.db
     .updateTable('jobs')
     .set({
-      status: failure.retryAt ? 'queued' : 'dead',
-      ...(failure.retryAt ? { run_after: ms(failure.retryAt) } : {}),
+      // A retry serves a pending rerun too; a final failure with a rerun pending is queued
+      // again for it (new work, fresh attempts).
+      ...(failure.retryAt
+        ? { status: 'queued', run_after: ms(failure.retryAt) }
+        : {
+            status: sql<string>`case when rerun_after is null then 'dead' else 'queued' end`,
+            run_after: sql<number>`coalesce(rerun_after, run_after)`,
+            attempts: sql<number>`case when rerun_after is null then attempts else 0 end`,
+          }),
+      rerun_after: null,
       last_error: failure.error,
       lease_owner: null,
       lease_expires_at: null,

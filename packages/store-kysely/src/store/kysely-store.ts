@@ -99,6 +99,7 @@ class KyselyStore implements Store {
   getAccessCode = (id: string) => codes.getAccessCode(this.ctx, id);
   listAccessCodes = (query: AccessCodeQuery) => codes.listAccessCodes(this.ctx, query);
   saveAccessCodes = (list: AccessCode[]) => codes.saveAccessCodes(this.ctx, list);
+  insertAccessCodes = (list: AccessCode[]) => codes.insertAccessCodes(this.ctx, list);
   updateAccessCode = (
     id: string,
     patch: Partial<Omit<AccessCode, 'id'>>,
