@@ -8,6 +8,11 @@ export type EngineEvent =
   | { type: 'property.skipped'; propertyId: string; reason: string }
   | { type: 'sync.page'; propertyId: string; bookings: number; quarantined: number }
   | { type: 'sync.done'; propertyId: string; bookings: number; quarantined: number }
+  /**
+   * Stored bookings the window walk no longer returned: `refetched` were read by id (moved),
+   * `gone` the PMS no longer has for this property (stored as cancelled).
+   */
+  | { type: 'sync.vanished'; propertyId: string; bookings: number; refetched: number; gone: number }
   | { type: 'units.synced'; propertyId: string; units: number }
   | {
       type: 'plan';

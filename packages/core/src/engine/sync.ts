@@ -1,7 +1,8 @@
-import type { Property, Unit, UnitMapping } from '../domain/schemas.js';
+import type { Booking, BookingRecord, Property, Unit, UnitMapping } from '../domain/schemas.js';
 import { PermanentError, ValidationError } from '../errors/errors.js';
 import type { BookingPage, Interval, PmsProvider } from '../ports/pms.js';
 import type { Job, QuarantineEntry } from '../ports/store.js';
+import { addDays, localDateOf } from '../time/access-window.js';
 import type { EngineContext } from './context.js';
 import { planAndPersist, planAndPersistBookings, requireProperty } from './plan-and-persist.js';
 
@@ -87,13 +88,7 @@ export async function syncProperty(
   }
   const provider = providerFor(ctx, property);
   const window = options.window ?? defaultSyncWindow(ctx.clock.now());
-  let bookings = 0;
-  let quarantined = 0;
-  for await (const page of provider.fetchBookings({ window })) {
-    await storePage(ctx, property, provider.kind, page);
-    bookings += page.bookings.length;
-    quarantined += page.quarantined.length;
-  }
+  const { bookings, quarantined } = await walkWindow(ctx, property, provider, window);
   await ctx.store.setCheckpoint(
     `sync:${propertyId}`,
     JSON.stringify({
@@ -158,10 +153,102 @@ export async function runSyncBookingsJobs(ctx: EngineContext, jobs: Job[]): Prom
     await planAndPersistBookings(ctx, property.id, ids);
     return;
   }
-  for await (const page of provider.fetchBookings({ window: defaultSyncWindow(ctx.clock.now()) })) {
-    await storePage(ctx, property, provider.kind, page);
-  }
+  await walkWindow(ctx, property, provider, defaultSyncWindow(ctx.clock.now()));
   await planAndPersist(ctx, property.id);
+}
+
+/**
+ * Store every page of the window, then account for the bookings the walk did not return
+ * although we hold them well inside the window: they were moved out of it (new dates beyond
+ * the horizon, another property) or deleted. Left alone, their codes would stay on the doors
+ * for dates that are no longer theirs.
+ */
+async function walkWindow(
+  ctx: EngineContext,
+  property: Property,
+  provider: PmsProvider,
+  window: Interval,
+): Promise<{ bookings: number; quarantined: number }> {
+  const seen = new Set<string>();
+  let bookings = 0;
+  let quarantined = 0;
+  for await (const page of provider.fetchBookings({ window })) {
+    await storePage(ctx, property, provider.kind, page);
+    bookings += page.bookings.length;
+    quarantined += page.quarantined.length;
+    for (const b of page.bookings) seen.add(b.bookingId);
+    for (const q of page.quarantined) if (q.recordId !== null) seen.add(q.recordId);
+  }
+  await recheckVanished(ctx, property, provider, window, seen);
+  return { bookings, quarantined };
+}
+
+/**
+ * Stored confirmed bookings whose stay lies inside the window by a margin of two days (so
+ * time zones and check-in/out hours cannot explain their absence) but which the walk did not
+ * return. Providers that can read by id are asked where each went (its new dates or room are
+ * stored and planned at once); one the PMS no longer returns at all, or a provider that cannot
+ * read by id, makes it cancelled here: its codes are revoked, and should it come back in a later
+ * window it is stored again as the PMS then has it.
+ */
+async function recheckVanished(
+  ctx: EngineContext,
+  property: Property,
+  provider: PmsProvider,
+  window: Interval,
+  seen: Set<string>,
+): Promise<void> {
+  const from = addDays(localDateOf(window.start, property.timezone), 2);
+  const to = addDays(localDateOf(window.end, property.timezone), -2);
+  if (from > to) return;
+  const stored = await ctx.store.listBookings(property.id, { departingOnOrAfter: from });
+  const missing = stored.filter(
+    (b) => b.status === 'confirmed' && b.arrivalDate <= to && !seen.has(b.bookingId),
+  );
+  if (missing.length === 0) return;
+  let page: BookingPage = { bookings: [], quarantined: [] };
+  if (provider.fetchBookingsByIds) page = await provider.fetchBookingsByIds(missing.map((b) => b.bookingId));
+  const answered = new Set([
+    ...page.bookings.map((b) => b.bookingId),
+    ...page.quarantined.flatMap((q) => (q.recordId === null ? [] : [q.recordId])),
+  ]);
+  const gone = missing.filter((b) => !answered.has(b.bookingId)).map(asCancelled);
+  await storePage(ctx, property, provider.kind, {
+    bookings: [...page.bookings, ...gone],
+    quarantined: page.quarantined,
+  });
+  ctx.emit({
+    type: 'sync.vanished',
+    propertyId: property.id,
+    bookings: missing.length,
+    refetched: page.bookings.length,
+    gone: gone.length,
+  });
+  ctx.logger.info('bookings left the sync window', {
+    propertyId: property.id,
+    bookings: missing.length,
+    refetched: page.bookings.length,
+    gone: gone.length,
+  });
+}
+
+/** The PMS fields of a stored booking, marked cancelled (its state columns are the store's). */
+function asCancelled(b: BookingRecord): Booking {
+  return {
+    propertyId: b.propertyId,
+    bookingId: b.bookingId,
+    resourceId: b.resourceId,
+    roomId: b.roomId,
+    unitName: b.unitName,
+    guestName: b.guestName,
+    arrivalDate: b.arrivalDate,
+    departureDate: b.departureDate,
+    checkInAt: b.checkInAt,
+    checkOutAt: b.checkOutAt,
+    status: 'cancelled',
+    referenceNumber: b.referenceNumber,
+    externalIds: b.externalIds,
+  };
 }
 
 /** Provider units → units and unit mappings. Lock assignments are the operator's and are kept. */

@@ -176,6 +176,76 @@ export function describeEngineConformance(name: string, options: EngineSuiteOpti
       expect((await store.getBooking('P1', 'B1'))?.writeBackKey).toBeNull();
     });
 
+    it('a booking moved beyond the sync window is read by id: its code follows it at once', async () => {
+      pms.setBookings([booking('B1'), booking('B2', { resourceId: 'res-102' })]);
+      await run();
+      const before = lock.codesOn('L101')[0]!;
+      // The window ends 30 days after 2026-04-20; the walk no longer returns B1.
+      pms.updateBooking('B1', { arrivalDate: '2026-06-10', departureDate: '2026-06-12' });
+      const calls = lock.calls.length;
+      await run();
+      const after = lock.codesOn('L101');
+      expect(after).toHaveLength(1);
+      expect(after[0]).toMatchObject({ lockCodeId: before.lockCodeId, passcode: before.passcode });
+      expect(after[0]!.validFrom?.toISOString()).toBe('2026-06-10T13:00:00.000Z');
+      expect(pms.writtenFor('B1')?.validFrom.toISOString()).toBe('2026-06-10T13:00:00.000Z');
+      expect(lock.calls.slice(calls).map((c) => c.op)).toEqual(['change', 'change']); // room + entrance
+      expect(events.filter((e) => e.type === 'sync.vanished')).toEqual([
+        { type: 'sync.vanished', propertyId: 'P1', bookings: 1, refetched: 1, gone: 0 },
+      ]);
+      // Nothing vanishes on the next sync: B1 is stored with its new dates.
+      await run();
+      expect(events.filter((e) => e.type === 'sync.vanished')).toHaveLength(1);
+    });
+
+    it('a booking the PMS no longer has loses its codes and its write-back', async () => {
+      pms.setBookings([booking('B1'), booking('B2', { resourceId: 'res-102' })]);
+      await run();
+      expect(pms.writtenFor('B1')).toBeDefined();
+      pms.setBookings([booking('B2', { resourceId: 'res-102' })]);
+      await run();
+      expect(lock.codesOn('L101')).toHaveLength(0);
+      expect(lock.codesOn('ENTRANCE')).toHaveLength(1); // B2's
+      expect(lock.codesOn('L102')).toHaveLength(1);
+      expect(pms.writtenFor('B1')).toBeUndefined();
+      expect((await store.getBooking('P1', 'B1'))?.status).toBe('cancelled');
+      expect(events.filter((e) => e.type === 'sync.vanished')).toEqual([
+        { type: 'sync.vanished', propertyId: 'P1', bookings: 1, refetched: 0, gone: 1 },
+      ]);
+    });
+
+    it('without reads by id, a booking that left the window loses its old codes until it is back', async () => {
+      const windowOnly = {
+        kind: 'window-only-pms',
+        propertyId: 'P1',
+        capabilities: { ...pms.capabilities, fetchByIds: false },
+        fetchBookings: pms.fetchBookings.bind(pms),
+        writeBack: pms.writeBack.bind(pms),
+      };
+      engine = createEngine({
+        store,
+        lock,
+        providers: () => windowOnly,
+        passcode: { secret: SECRET },
+        clock,
+        random: () => 0.5,
+        onEvent: (e) => events.push(e),
+      });
+      pms.setBookings([booking('B1')]);
+      await run();
+      const before = lock.codesOn('L101')[0]!;
+      pms.updateBooking('B1', { arrivalDate: '2026-06-10', departureDate: '2026-06-12' });
+      await run();
+      expect(lock.codesOn('L101')).toHaveLength(0);
+      expect(lock.codesOn('ENTRANCE')).toHaveLength(0);
+      // Weeks later the window reaches the new dates: the booking is back, with its digits.
+      clock.set(new Date('2026-06-01T08:00:00Z'));
+      await run();
+      expect(lock.codesOn('L101')).toHaveLength(1);
+      expect(lock.codesOn('L101')[0]).toMatchObject({ passcode: before.passcode });
+      expect(lock.codesOn('L101')[0]!.validFrom?.toISOString()).toBe('2026-06-10T13:00:00.000Z');
+    });
+
     it('a lock failure never writes back; the failure is visible with its reason', async () => {
       pms.setBookings([booking('B1')]);
       lock.failNext('add', new PermanentError('lock does not exist (-1003)', { code: -1003 }));
