@@ -1,4 +1,5 @@
-// 5. Webhook ingest: `brafa serve` (startService, in process) on SQLite takes MEWS
+// 5. Webhook ingest: `brafa serve` (startService in process, with its worker loop in a thread
+// of its own as the CLI runs it) on SQLite takes MEWS
 // ServiceOrderUpdated webhooks for reservations that changed, from a bounded load loop on
 // loopback; every changed reservation must then be synced exactly once.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -54,7 +55,7 @@ export async function run({ quick }) {
     const property = bench.config.properties[0];
     const token = property.mews.webhookToken;
     const enterpriseId = bench.world.enterpriseIds.P1;
-    service = await startService(bench.rt, { port: 0 });
+    service = await startService(bench.rt, { port: 0, worker: 'thread' });
     const url = `${service.url}/webhooks/mews/P1?Token=${encodeURIComponent(token)}`;
     const bodies = changes.map((c, i) =>
       JSON.stringify({

@@ -28,6 +28,8 @@ export interface Runtime {
   providers: Map<string, PmsProvider>;
   redactor: Redactor;
   logger: Logger;
+  /** The `onEvent` it was opened with (a worker thread of `brafa serve` reports through it). */
+  onEvent?: EngineEventHandler;
   close(): Promise<void>;
 }
 
@@ -200,7 +202,17 @@ export async function openRuntime(config: BrafaConfig, options: RuntimeOptions =
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.workerId ? { workerId: options.workerId } : {}),
     });
-    return { config, store, lock, engine, providers, redactor, logger, close: () => store.close() };
+    return {
+      config,
+      store,
+      lock,
+      engine,
+      providers,
+      redactor,
+      logger,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      close: () => store.close(),
+    };
   } catch (error) {
     await store.close();
     throw error;

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { EngineEvent } from '@brafa/core';
 import { type RunningSandbox, startSandbox } from '@brafa/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRuntime, type Runtime } from '../src/runtime.js';
@@ -15,103 +16,140 @@ async function until<T>(probe: () => T | Promise<T>, ok: (v: T) => boolean, ms =
   }
 }
 
-/** `brafa serve` as users run it: a real HTTP client posting MEWS webhooks to a loopback port. */
-describe('serve: webhooks and worker over real HTTP', () => {
-  const tmp = tempDir();
-  let running: RunningSandbox;
-  let rt: Runtime;
-  let service: Service;
-  let hook: string;
-  const token = () => running.sandbox.inspect.mewsTokens({ propertyId: 'P1' });
+/**
+ * `brafa serve` as users run it: a real HTTP client posting MEWS webhooks to a loopback port,
+ * with the worker loop on the service's event loop and in a thread of its own (the CLI's default).
+ */
+describe.each(['inline', 'thread'] as const)(
+  'serve: webhooks and worker over real HTTP (%s worker)',
+  (mode) => {
+    const tmp = tempDir();
+    let running: RunningSandbox;
+    let rt: Runtime;
+    let service: Service;
+    let hook: string;
+    const events: EngineEvent[] = [];
+    const token = () => running.sandbox.inspect.mewsTokens({ propertyId: 'P1' });
 
-  beforeAll(async () => {
-    running = await startSandbox({
-      scenario: {
-        seed: 5,
-        properties: [{ id: 'P1', provider: 'mews', units: 5, reservations: { count: 10, withinDays: 15 } }],
-      },
+    beforeAll(async () => {
+      running = await startSandbox({
+        scenario: {
+          seed: 5,
+          properties: [{ id: 'P1', provider: 'mews', units: 5, reservations: { count: 10, withinDays: 15 } }],
+        },
+      });
+      const config = configForSandbox(running, {
+        database: `sqlite:${join(tmp.dir, 'serve.db')}`,
+        webhookToken: 'hook-token-123',
+      });
+      rt = await openRuntime(config, { onEvent: (e) => events.push(e) });
+      await rt.engine.run();
+      service = await startService(rt, { port: 0, pollMs: 60_000, worker: mode });
+      hook = `${service.url}/webhooks/mews/P1`;
     });
-    const config = configForSandbox(running, {
-      database: `sqlite:${join(tmp.dir, 'serve.db')}`,
-      webhookToken: 'hook-token-123',
-    });
-    rt = await openRuntime(config);
-    await rt.engine.run();
-    service = await startService(rt, { port: 0, pollMs: 60_000 });
-    hook = `${service.url}/webhooks/mews/P1`;
-  });
-  afterAll(async () => {
-    await service.close();
-    await rt.close();
-    await running.close();
-    tmp.cleanup();
-  });
-
-  const envelope = (ids: string[]) =>
-    JSON.stringify({
-      EnterpriseId: running.sandbox.credentials().mews.properties.P1!.enterpriseId,
-      IntegrationId: 'c8bee838-7fb1-4f4e-8fac-ac87008b2f90',
-      Events: ids.map((Id) => ({ Discriminator: 'ServiceOrderUpdated', Value: { Id } })),
+    afterAll(async () => {
+      await service.close();
+      await rt.close();
+      await running.close();
+      tmp.cleanup();
     });
 
-  it('answers /health', async () => {
-    const res = await fetch(`${service.url}/health`);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ ok: true });
-  });
+    const envelope = (ids: string[]) =>
+      JSON.stringify({
+        EnterpriseId: running.sandbox.credentials().mews.properties.P1!.enterpriseId,
+        IntegrationId: 'c8bee838-7fb1-4f4e-8fac-ac87008b2f90',
+        Events: ids.map((Id) => ({ Discriminator: 'ServiceOrderUpdated', Value: { Id } })),
+      });
 
-  it('a webhook after a date change acks 202 at once, and the worker moves the lock and the MEWS token', async () => {
-    const before = token()[0]!;
-    const reservation = running.sandbox.scenario.reservation(before.ServiceOrderId);
-    running.sandbox.scenario.changeDates(reservation.id, {
-      arrival: reservation.arrival,
-      departure: '2099-12-30',
+    it('answers /health', async () => {
+      const res = await fetch(`${service.url}/health`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ ok: true });
     });
-    const res = await fetch(`${hook}?Token=hook-token-123`, {
-      method: 'POST',
-      body: envelope([reservation.id]),
-      headers: { 'content-type': 'application/json' },
+
+    it('a webhook after a date change acks 202 at once, and the worker moves the lock and the MEWS token', async () => {
+      const before = token()[0]!;
+      const reservation = running.sandbox.scenario.reservation(before.ServiceOrderId);
+      running.sandbox.scenario.changeDates(reservation.id, {
+        arrival: reservation.arrival,
+        departure: '2099-12-30',
+      });
+      const res = await fetch(`${hook}?Token=hook-token-123`, {
+        method: 'POST',
+        body: envelope([reservation.id]),
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.status).toBe(202);
+      const moved = await until(
+        () => token().find((t) => t.ServiceOrderId === reservation.id),
+        (t) => t?.ValidityEndUtc.startsWith('2099-12-30') ?? false,
+      );
+      expect(moved?.ValidityEndUtc).toMatch(/^2099-12-30/);
+      expect(moved?.Value).toBe(before.Value);
+      const lock = running.sandbox.scenario.locks('P1').find((l) => l.unitName === reservation.unitName)!;
+      const code = running.sandbox.inspect.lockCodes(lock.lockId).find((c) => c.passcode === before.Value);
+      expect(code?.endDate?.toISOString()).toMatch(/^2099-12-30/);
+      // Engine events reach the runtime's handler from either loop.
+      expect(
+        events.some((e) => e.type === 'lock.done' && e.op === 'change' && e.lockId === String(lock.lockId)),
+      ).toBe(true);
     });
-    expect(res.status).toBe(202);
-    const moved = await until(
-      () => token().find((t) => t.ServiceOrderId === reservation.id),
-      (t) => t?.ValidityEndUtc.startsWith('2099-12-30') ?? false,
-    );
-    expect(moved?.ValidityEndUtc).toMatch(/^2099-12-30/);
-    expect(moved?.Value).toBe(before.Value);
-    const lock = running.sandbox.scenario.locks('P1').find((l) => l.unitName === reservation.unitName)!;
-    const code = running.sandbox.inspect.lockCodes(lock.lockId).find((c) => c.passcode === before.Value);
-    expect(code?.endDate?.toISOString()).toMatch(/^2099-12-30/);
-  });
 
-  it('refuses a wrong token (401), malformed JSON (400), a huge body (413) and an unknown property (404)', async () => {
-    const post = (url: string, body: string) => fetch(url, { method: 'POST', body });
-    expect((await post(`${hook}?Token=wrong`, envelope([]))).status).toBe(401);
-    expect((await post(`${hook}`, envelope([]))).status).toBe(401);
-    expect((await post(`${hook}?Token=hook-token-123`, '{nope')).status).toBe(400);
-    expect((await post(`${hook}?Token=hook-token-123`, 'x'.repeat(1024 * 1024 + 10))).status).toBe(413);
-    expect((await post(`${service.url}/webhooks/mews/NOPE?Token=hook-token-123`, envelope([]))).status).toBe(
-      404,
-    );
-  });
+    it('refuses a wrong token (401), malformed JSON (400), a huge body (413) and an unknown property (404)', async () => {
+      const post = (url: string, body: string) => fetch(url, { method: 'POST', body });
+      expect((await post(`${hook}?Token=wrong`, envelope([]))).status).toBe(401);
+      expect((await post(`${hook}`, envelope([]))).status).toBe(401);
+      expect((await post(`${hook}?Token=hook-token-123`, '{nope')).status).toBe(400);
+      expect((await post(`${hook}?Token=hook-token-123`, 'x'.repeat(1024 * 1024 + 10))).status).toBe(413);
+      expect(
+        (await post(`${service.url}/webhooks/mews/NOPE?Token=hook-token-123`, envelope([]))).status,
+      ).toBe(404);
+    });
 
-  it('a replayed webhook makes no extra lock call', async () => {
-    const id = token()[0]!.ServiceOrderId;
-    const lockCalls = () =>
-      running.sandbox.calls({ vendor: 'sciener' }).filter((c) => /keyboardPwd/.test(c.endpoint)).length;
-    const send = () => fetch(`${hook}?Token=hook-token-123`, { method: 'POST', body: envelope([id]) });
-    expect((await send()).status).toBe(202);
-    await until(
-      () => rt.store.countJobs(),
-      (j) => j.queued === 0 && j.running === 0,
-    );
-    const calls = lockCalls();
-    expect((await send()).status).toBe(202);
-    expect((await send()).status).toBe(202);
-    await until(
-      () => rt.store.countJobs(),
-      (j) => j.queued === 0 && j.running === 0,
-    );
-    expect(lockCalls()).toBe(calls);
+    it('a replayed webhook makes no extra lock call', async () => {
+      const id = token()[0]!.ServiceOrderId;
+      const lockCalls = () =>
+        running.sandbox.calls({ vendor: 'sciener' }).filter((c) => /keyboardPwd/.test(c.endpoint)).length;
+      const send = () => fetch(`${hook}?Token=hook-token-123`, { method: 'POST', body: envelope([id]) });
+      expect((await send()).status).toBe(202);
+      await until(
+        () => rt.store.countJobs(),
+        (j) => j.queued === 0 && j.running === 0,
+      );
+      const calls = lockCalls();
+      expect((await send()).status).toBe(202);
+      expect((await send()).status).toBe(202);
+      await until(
+        () => rt.store.countJobs(),
+        (j) => j.queued === 0 && j.running === 0,
+      );
+      expect(lockCalls()).toBe(calls);
+    });
+  },
+);
+
+describe('serve: a worker thread that cannot open its runtime', () => {
+  it('fails the start with the reason, and leaves nothing running', async () => {
+    const tmp = tempDir();
+    try {
+      const running = await startSandbox({
+        scenario: {
+          seed: 6,
+          properties: [{ id: 'P1', provider: 'mews', units: 1, reservations: { count: 1 } }],
+        },
+      });
+      const config = configForSandbox(running, { database: `sqlite:${join(tmp.dir, 'ok.db')}` });
+      const rt = await openRuntime(config);
+      // The thread opens the database the config names: one it cannot open fails the start.
+      const broken = {
+        ...rt,
+        config: { ...rt.config, database: `sqlite:${join(tmp.dir, 'missing', 'x.db')}` },
+      };
+      await expect(startService(broken, { port: 0, worker: 'thread' })).rejects.toThrow(/worker thread: .*/);
+      await rt.close();
+      await running.close();
+    } finally {
+      tmp.cleanup();
+    }
   });
 });

@@ -215,6 +215,35 @@ describe('writeBack: resource access tokens', () => {
     expect(fake.activeTokens(s.reservations.confirmed)).toHaveLength(1);
   });
 
+  it('an add whose reply was lost, then a room move: the stray token is deleted, one PIN remains', async () => {
+    // Found by the chaos suite: the retry looked for our token on the *new* room only, so the
+    // token the lost add had created on the old room stayed active beside the new one.
+    const { fake, s, provider } = setup();
+    fake.failNext(ADD, { status: 504, afterApply: true });
+    const [lost] = await provider.writeBack!([upsert(s.reservations.confirmed, s.rooms.r101)]);
+    expect(lost!.ok).toBe(false);
+    const stray = fake.activeTokens(s.reservations.confirmed)[0]!;
+    // Another system's PIN on the same stay (other digits) is not ours and stays.
+    fake.requests.length = 0;
+    const [moved] = await provider.writeBack!([upsert(s.reservations.confirmed, s.rooms.r102)]);
+    expect(moved!.ok).toBe(true);
+    expect(opCalls(fake)).toEqual([GET, DELETE, ADD]);
+    expect(fake.calls(DELETE)[0]!.body.Ids).toEqual([stray.Id]);
+    const active = fake.activeTokens(s.reservations.confirmed);
+    expect(active).toHaveLength(1);
+    expect(active[0]).toMatchObject({ ResourceId: s.rooms.r102, Value: '583920' });
+  });
+
+  it('leaves alone a PIN of the same stay that is not ours (other digits, other room)', async () => {
+    const { fake, s, provider } = setup();
+    await provider.writeBack!([upsert(s.reservations.confirmed, s.rooms.r101, { passcode: '111333' })]);
+    const foreign = fake.activeTokens(s.reservations.confirmed)[0]!;
+    const [ours] = await provider.writeBack!([upsert(s.reservations.confirmed, s.rooms.r102)]);
+    expect(ours!.ok).toBe(true);
+    expect(fake.calls(DELETE)).toHaveLength(0);
+    expect(fake.activeTokens(s.reservations.confirmed).map((t) => t.Id)).toContain(foreign.Id);
+  });
+
   it('rejects an upsert without passcode or with a backwards window, per item', async () => {
     const { fake, s, provider } = setup();
     const results = await provider.writeBack!([

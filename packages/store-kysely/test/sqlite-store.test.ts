@@ -87,7 +87,15 @@ describe('SQLite: tuning and URLs', () => {
     expect(await pragma('journal_mode')).toBe('wal');
     expect(await pragma('busy_timeout')).toBe(5000);
     expect(await pragma('foreign_keys')).toBe(1);
+    expect(await pragma('synchronous')).toBe(1); // NORMAL: the WAL is synced at checkpoints
     await db.destroy();
+    const strict = await openKysely(`sqlite:${join(dir, 'strict.db')}`, { synchronous: 'full' });
+    expect(
+      Object.values(
+        (await sql.raw<Record<string, unknown>>('pragma synchronous').execute(strict)).rows[0] ?? {},
+      )[0],
+    ).toBe(2);
+    await strict.destroy();
   });
 
   it('understands sqlite: URLs and rejects others without echoing them', async () => {

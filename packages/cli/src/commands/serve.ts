@@ -10,7 +10,13 @@ export async function serveCommand(
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new RangeError(`--port: expected 0–65535, got "${o.port}"`);
   return withRuntime(ctx, async (rt) => {
-    const service = await startService(rt, { port, host: o.host ?? '127.0.0.1' });
+    // A worker thread opens its own connection: impossible for an in-memory database.
+    const thread = rt.config.worker.thread !== false && !rt.config.database.startsWith('sqlite::memory:');
+    const service = await startService(rt, {
+      port,
+      host: o.host ?? '127.0.0.1',
+      worker: thread ? 'thread' : 'inline',
+    });
     ctx.reporter.line(`listening on ${service.url} (POST /webhooks/<provider>/<propertyId>, GET /health)`);
     ctx.reporter.result({ url: service.url });
     await new Promise<void>((resolve) => {

@@ -122,6 +122,11 @@ export const configSchema = z.strictObject({
       failedRetryMinutes: z.number().min(0).optional(),
       /** Job lease: a killed worker's jobs go to others after this long (default 300). */
       leaseSeconds: z.number().min(1).optional(),
+      /**
+       * `brafa serve` runs its worker loop in a thread of its own, so webhook acks never wait
+       * behind lock work (default true; an in-memory SQLite database always runs it inline).
+       */
+      thread: z.boolean().optional(),
       /** How long an ended code stays on its lock before it is deleted (default 24 h). */
       graceHours: z
         .number()

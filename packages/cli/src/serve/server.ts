@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createWebhookHandler } from '@brafa/core';
 import type { Runtime } from '../runtime.js';
+import { startInlineWorker, startThreadWorker, type WorkerLoop } from './worker-loop.js';
 
 export interface ServiceOptions {
   port?: number;
@@ -9,6 +10,13 @@ export interface ServiceOptions {
   /** Idle worker poll interval; webhooks wake the worker at once. */
   pollMs?: number;
   maxBodyBytes?: number;
+  /**
+   * Where the worker loop runs: `'inline'` (default) on this event loop, or `'thread'` in a
+   * worker thread with its own runtime opened from `rt.config`, so acks never wait behind lock
+   * work. A thread needs a database both can open (a file or PostgreSQL, not `sqlite::memory:`)
+   * and sees only what the config builds (not providers swapped into `rt` in code).
+   */
+  worker?: 'inline' | 'thread';
 }
 
 export interface Service {
@@ -64,28 +72,10 @@ export async function startService(rt: Runtime, options: ServiceOptions = {}): P
     logger: rt.logger,
     maxBodyBytes: cap,
   });
-  let stopped = false;
-  let wake: (() => void) | undefined;
-  const kick = () => wake?.();
-
-  const worker = (async () => {
-    while (!stopped) {
-      try {
-        await rt.engine.dispatch();
-      } catch (error) {
-        rt.logger.error('worker round failed', { error: (error as Error).message });
-      }
-      if (stopped) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.pollMs ?? rt.config.worker.pollSeconds * 1000);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
-    }
-  })();
+  const pollMs = options.pollMs ?? rt.config.worker.pollSeconds * 1000;
+  const worker: WorkerLoop =
+    options.worker === 'thread' ? await startThreadWorker(rt, pollMs) : startInlineWorker(rt, pollMs);
+  const kick = () => worker.wake();
 
   const server = createServer(async (req, res) => {
     try {
@@ -129,19 +119,22 @@ export async function startService(rt: Runtime, options: ServiceOptions = {}): P
   });
   server.keepAliveTimeout = 5_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    await worker.close();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   return {
     url: `http://${address.address}:${address.port}`,
     async close() {
-      stopped = true;
-      kick();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
-      await worker;
+      await worker.close();
     },
   };
 }

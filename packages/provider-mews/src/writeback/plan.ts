@@ -81,8 +81,15 @@ export function decideUpsert(
   const resourceId = resourceIdOf(item);
   const pins = pinTokens(tokens);
   const byRef = item.ref ? pins.find((t) => t.Id === item.ref) : undefined;
-  const moved = byRef && !onResource(byRef, resourceId) ? [byRef.Id] : [];
-  const existing = byRef && moved.length === 0 ? byRef : pins.find((t) => onResource(t, resourceId));
+  const refMoved = byRef !== undefined && !onResource(byRef, resourceId);
+  const existing = byRef && !refMoved ? byRef : pins.find((t) => onResource(t, resourceId));
+  // Ours beside the one we keep: the stored ref left on the old room, and any PinCode token of
+  // this stay holding our digits (an add whose reply was lost, then a room move before the
+  // retry: its id was never stored, and its resource is no longer the booking's). The digits
+  // are derived per booking, so another system's PIN on the same stay does not carry them.
+  const moved = pins
+    .filter((t) => t !== existing && ((refMoved && t === byRef) || t.Value === target.passcode))
+    .map((t) => t.Id);
   if (!existing) {
     return {
       deletes: moved,

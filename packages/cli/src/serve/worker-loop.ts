@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Runtime } from '../runtime.js';
+import type { WorkerMessage, WorkerRequest } from './worker-messages.js';
+
+/** The part of `brafa serve` that dispatches due jobs; woken by accepted webhooks. */
+export interface WorkerLoop {
+  wake(): void;
+  /** Let the current round finish, then stop. */
+  close(): Promise<void>;
+}
+
+/** The loop on the caller's event loop (acks and lock work share it). */
+export function startInlineWorker(rt: Runtime, pollMs: number): WorkerLoop {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const done = (async () => {
+    while (!stopped) {
+      try {
+        await rt.engine.dispatch();
+      } catch (error) {
+        rt.logger.error('worker round failed', { error: (error as Error).message });
+      }
+      if (stopped) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  })();
+  return {
+    wake: () => wake?.(),
+    async close() {
+      stopped = true;
+      wake?.();
+      await done;
+    },
+  };
+}
+
+/**
+ * The loop in a worker thread with its own runtime, opened from the same config: webhook acks
+ * on this thread never wait behind sync batches and lock calls (which need a CPU of their own
+ * under load). Engine events come back to `rt.onEvent`. Resolves once the thread's runtime is
+ * open; rejects with its reason if it cannot open.
+ */
+export async function startThreadWorker(rt: Runtime, pollMs: number): Promise<WorkerLoop> {
+  const worker = new Worker(workerScript(), {
+    workerData: { config: rt.config, pollMs },
+    execArgv: withoutSourceCondition(process.execArgv),
+    // The thread's logs go where this process's go (BRAFA_LOG → stderr), already redacted.
+    stderr: false,
+    stdout: false,
+  });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'ready') resolve();
+      else if (message.type === 'event') rt.onEvent?.(message.event);
+      else if (message.type === 'failed') reject(new Error(`worker thread: ${message.message}`));
+    });
+    worker.once('error', (error) => {
+      rt.logger.error('worker thread failed', { error: error.message });
+      reject(error);
+    });
+    void exited.then(() => reject(new Error('worker thread exited before it was ready')));
+  });
+  const send = (request: WorkerRequest) => worker.postMessage(request);
+  return {
+    wake: () => send({ type: 'wake' }),
+    async close() {
+      send({ type: 'stop' });
+      await exited;
+    },
+  };
+}
+
+/**
+ * The thread runs built files; the repository's `@brafa/source` export condition (which our
+ * test runner passes to Node to load TypeScript sources) would point its imports at `.ts`.
+ */
+function withoutSourceCondition(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (/^(--conditions|-C)=@brafa\/source$/.test(arg)) continue;
+    if ((arg === '--conditions' || arg === '-C') && argv[i + 1] === '@brafa/source') {
+      i++;
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
+/**
+ * The built `worker-thread.js` sits next to the bundle that imports this module (dist/); run
+ * from sources (tests), that is the package's dist/ (build first).
+ */
+function workerScript(): URL {
+  for (const candidate of ['./worker-thread.js', '../../dist/worker-thread.js']) {
+    const url = new URL(candidate, import.meta.url);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  throw new Error('worker-thread.js not found next to @brafa/cli (build the package first)');
+}
