@@ -79,8 +79,8 @@ export function createWebhookHandler(
       return respond(404, `no webhook endpoint for property ${request.propertyId}`);
 
     const body = typeof request.body === 'string' ? request.body : Buffer.from(request.body).toString('utf8');
-    const log = (status: number, events: string[], error: string | null) =>
-      options.store.appendWebhookLog({
+    const log = (status: number, events: string[], error: string | null, store = options.store) =>
+      store.appendWebhookLog({
         propertyId: property.id,
         provider: provider.kind,
         receivedAt: now,
@@ -150,9 +150,13 @@ export function createWebhookHandler(
         });
       }
     }
-    if (jobs.length) await options.store.enqueueJobs(jobs, now);
     const names = events.map((e) => (e.type === 'ignored' ? `ignored:${e.name}` : e.type));
-    await log(202, names, null);
+    // One commit per ack: the jobs and the log row together (one wait for the write lock when
+    // a worker elsewhere holds it, and never a job without its webhook log or the reverse).
+    await options.store.transaction(async (tx) => {
+      if (jobs.length) await tx.enqueueJobs(jobs, now);
+      await log(202, names, null, tx);
+    });
     options.onEvent?.({ type: 'webhook', propertyId: property.id, status: 202, events: names });
     return { status: 202, body: { ok: true, message: 'accepted', jobs: jobs.length } };
   };

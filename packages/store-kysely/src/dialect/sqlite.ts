@@ -44,40 +44,88 @@ export function createSqliteDialect(
   tuning: SqliteTuning = {},
 ): SqliteDialect {
   applyPragmas(database, tuning);
-  return new ImmediateSqliteDialect({
-    database: cachingDatabase(database, tuning.statementCacheSize ?? 256),
-  });
+  // From here on, waiting for another connection's write lock is asynchronous (see
+  // `waitingConnection`): SQLite's own busy handler sleeps inside the call and freezes the
+  // whole event loop, up to 100 ms per sleep.
+  database.pragma('busy_timeout = 0');
+  return new ImmediateSqliteDialect(
+    { database: cachingDatabase(database, tuning.statementCacheSize ?? 256) },
+    busyTimeoutOf(tuning),
+  );
 }
+
+const busyTimeoutOf = (tuning: SqliteTuning) => Math.max(0, Math.trunc(tuning.busyTimeoutMs ?? 5000));
 
 export function applyPragmas(database: BetterSqlite3.Database, tuning: SqliteTuning = {}): void {
   // The busy timeout first: switching to WAL needs a lock another process may hold.
-  database.pragma(`busy_timeout = ${Math.max(0, Math.trunc(tuning.busyTimeoutMs ?? 5000))}`);
+  database.pragma(`busy_timeout = ${busyTimeoutOf(tuning)}`);
   // In-memory databases answer 'memory' and stay that way; that is fine.
   if (!database.memory) {
     database.pragma('journal_mode = WAL');
     database.pragma(`synchronous = ${tuning.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   }
-  if (process.env.BRAFA_SYNC_NORMAL) database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  readonly #busyTimeoutMs: number;
 
-  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0], busyTimeoutMs: number) {
     super(config);
     this.#config = config;
+    this.#busyTimeoutMs = busyTimeoutMs;
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
+    return new ImmediateSqliteDriver(this.#config, this.#busyTimeoutMs);
   }
 }
 
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #busyTimeoutMs: number;
+  #waiting: DatabaseConnection | undefined;
+
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0], busyTimeoutMs: number) {
+    super(config);
+    this.#busyTimeoutMs = busyTimeoutMs;
+  }
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    this.#waiting ??= waitingConnection(connection, this.#busyTimeoutMs);
+    return this.#waiting;
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
+}
+
+const BUSY = /^SQLITE_BUSY/;
+
+/**
+ * A statement that finds another connection (process or thread) holding the write lock fails
+ * at once with SQLITE_BUSY, having changed nothing; it is retried after a short timer, up to
+ * the busy timeout. The event loop keeps serving everything else meanwhile (a webhook ack
+ * waiting for the worker thread's commit does not freeze the other acks).
+ */
+function waitingConnection(connection: DatabaseConnection, timeoutMs: number): DatabaseConnection {
+  return {
+    async executeQuery<R>(query: CompiledQuery) {
+      const started = Date.now();
+      for (let pause = 1; ; pause = Math.min(pause * 2, 8)) {
+        try {
+          return await connection.executeQuery<R>(query);
+        } catch (error) {
+          const code = (error as { code?: unknown }).code;
+          if (typeof code !== 'string' || !BUSY.test(code) || Date.now() - started >= timeoutMs) throw error;
+          await new Promise((resolve) => setTimeout(resolve, pause));
+        }
+      }
+    },
+    streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+  };
 }
 
 /** A `SqliteDatabase` whose `prepare` reuses compiled statements (LRU by SQL text). */
