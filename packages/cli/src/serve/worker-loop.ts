@@ -52,7 +52,7 @@ export function startInlineWorker(rt: Runtime, pollMs: number): WorkerLoop {
 export async function startThreadWorker(rt: Runtime, pollMs: number): Promise<WorkerLoop> {
   const worker = new Worker(workerScript(), {
     workerData: { config: rt.config, pollMs },
-    execArgv: withoutSourceCondition(process.execArgv),
+    ...sourceConditionRemoved(process.execArgv),
     // The thread's logs go where this process's go (BRAFA_LOG → stderr), already redacted.
     stderr: false,
     stdout: false,
@@ -83,8 +83,11 @@ export async function startThreadWorker(rt: Runtime, pollMs: number): Promise<Wo
 /**
  * The thread runs built files; the repository's `@brafa/source` export condition (which our
  * test runner passes to Node to load TypeScript sources) would point its imports at `.ts`.
+ * Only then is `execArgv` given explicitly: otherwise the thread inherits the process's flags
+ * the way Node filters them (an explicit list with a per-process flag such as `--expose-gc`
+ * is refused with ERR_WORKER_INVALID_EXEC_ARGV).
  */
-function withoutSourceCondition(argv: string[]): string[] {
+function sourceConditionRemoved(argv: string[]): { execArgv?: string[] } {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -95,7 +98,7 @@ function withoutSourceCondition(argv: string[]): string[] {
     }
     out.push(arg);
   }
-  return out;
+  return out.length === argv.length ? {} : { execArgv: out };
 }
 
 /**
