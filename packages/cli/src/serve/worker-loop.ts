@@ -47,35 +47,56 @@ export function startInlineWorker(rt: Runtime, pollMs: number): WorkerLoop {
  * The loop in a worker thread with its own runtime, opened from the same config: webhook acks
  * on this thread never wait behind sync batches and lock calls (which need a CPU of their own
  * under load). Engine events come back to `rt.onEvent`. Resolves once the thread's runtime is
- * open; rejects with its reason if it cannot open.
+ * open; rejects with its reason if it cannot open. A thread that dies later (it should not:
+ * every round's errors are caught inside) is logged and started again after a second, so the
+ * service never goes on acknowledging webhooks that nothing processes.
  */
 export async function startThreadWorker(rt: Runtime, pollMs: number): Promise<WorkerLoop> {
-  const worker = new Worker(workerScript(), {
-    workerData: { config: rt.config, pollMs },
-    ...sourceConditionRemoved(process.execArgv),
-    // The thread's logs go where this process's go (BRAFA_LOG → stderr), already redacted.
-    stderr: false,
-    stdout: false,
-  });
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    worker.on('message', (message: WorkerMessage) => {
-      if (message.type === 'ready') resolve();
-      else if (message.type === 'event') rt.onEvent?.(message.event);
-      else if (message.type === 'failed') reject(new Error(`worker thread: ${message.message}`));
+  let closing = false;
+  const spawn = async (): Promise<{ worker: Worker; exited: Promise<void> }> => {
+    const worker = new Worker(workerScript(), {
+      workerData: { config: rt.config, pollMs },
+      ...sourceConditionRemoved(process.execArgv),
+      // The thread's logs go where this process's go (BRAFA_LOG → stderr), already redacted.
+      stderr: false,
+      stdout: false,
     });
-    worker.once('error', (error) => {
-      rt.logger.error('worker thread failed', { error: error.message });
-      reject(error);
+    let ready = false;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'ready') {
+          ready = true;
+          resolve();
+        } else if (message.type === 'event') rt.onEvent?.(message.event);
+        else if (message.type === 'failed') reject(new Error(`worker thread: ${message.message}`));
+      });
+      worker.on('error', (error) => {
+        rt.logger.error('worker thread failed', { error: error.message });
+        reject(error);
+      });
+      void exited.then(() => {
+        if (!ready) reject(new Error('worker thread exited before it was ready'));
+        else if (!closing) {
+          rt.logger.error('worker thread stopped unexpectedly; starting it again', {});
+          setTimeout(() => {
+            if (!closing) void spawn().then((next) => (current = next), restartFailed);
+          }, 1000).unref();
+        }
+      });
     });
-    void exited.then(() => reject(new Error('worker thread exited before it was ready')));
-  });
-  const send = (request: WorkerRequest) => worker.postMessage(request);
+    return { worker, exited };
+  };
+  const restartFailed = (error: Error) =>
+    rt.logger.error('worker thread could not be started again', { error: error.message });
+  let current = await spawn();
+  const send = (request: WorkerRequest) => current.worker.postMessage(request);
   return {
     wake: () => send({ type: 'wake' }),
     async close() {
+      closing = true;
       send({ type: 'stop' });
-      await exited;
+      await current.exited;
     },
   };
 }
