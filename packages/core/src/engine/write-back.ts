@@ -40,7 +40,9 @@ type Desired =
  */
 export function desiredWriteBack(booking: BookingRecord, codes: AccessCode[]): Desired {
   const live = codes.filter((c) => c.state !== 'revoked' && c.state !== 'pending_revoke');
-  if (live.length === 0) return booking.writeBackKey ? { action: 'delete' } : { action: 'none' };
+  // A failed write may still have reached the PMS (a lost reply): with no code left, make sure.
+  if (live.length === 0)
+    return booking.writeBackKey || booking.writeBackError ? { action: 'delete' } : { action: 'none' };
   if (live.some((c) => c.state !== 'active')) return { action: 'wait' };
   const first = live[0]!;
   if (
@@ -147,8 +149,8 @@ async function writeBackOnce(ctx: EngineContext, job: Job): Promise<void> {
   const moot: string[] = [];
   for (const booking of bookings) {
     const want = desiredWriteBack(booking, byBooking.get(booking.bookingId) ?? []);
-    // A failed write that nothing needs any more (the booking lost its codes before the PMS
-    // ever showed them) is no longer an error to report.
+    // A failed write that nothing needs any more (the codes it carried came back to what the
+    // PMS already shows) is no longer an error to report.
     if (want.action === 'none' && booking.writeBackError) moot.push(booking.bookingId);
     if (want.action === 'none' || want.action === 'wait') continue;
     const base = {

@@ -164,6 +164,21 @@ export function describeEngineConformance(name: string, options: EngineSuiteOpti
       expect(pms.writtenFor('B1')?.passcode).toBe(old.passcode);
     });
 
+    it('a write-back whose reply was lost, then a cancellation: the PMS record is deleted anyway', async () => {
+      // Found by the chaos suite: the failed write had reached the PMS, the booking
+      // was cancelled before the retry, and the engine thought there was nothing to delete.
+      pms.setBookings([booking('B1')]);
+      pms.loseNextWriteBackReply();
+      await run();
+      expect(pms.writtenFor('B1')).toBeDefined();
+      expect((await store.getBooking('P1', 'B1'))?.writeBackError).toMatch(/reply lost/);
+      pms.updateBooking('B1', { status: 'cancelled' });
+      await run();
+      expect(lock.codesOn('L101')).toHaveLength(0);
+      expect(pms.writtenFor('B1')).toBeUndefined();
+      expect(await store.getBooking('P1', 'B1')).toMatchObject({ writeBackKey: null, writeBackError: null });
+    });
+
     it('a cancellation revokes every code and deletes the write-back', async () => {
       pms.setBookings([booking('B1')]);
       await run();

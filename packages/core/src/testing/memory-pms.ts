@@ -40,6 +40,7 @@ export class MemoryPms implements PmsProvider {
   private readonly bookings = new Map<string, Booking>();
   private units: UnitSource[] = [];
   private failWriteBack: Error | null = null;
+  private loseWriteBackReply = false;
   private nextRef = 1;
   fetchCalls = 0;
 
@@ -70,6 +71,11 @@ export class MemoryPms implements PmsProvider {
 
   failNextWriteBack(error: Error = new TransientError('PMS unavailable')): void {
     this.failWriteBack = error;
+  }
+
+  /** The next write-back is applied, but its reply is lost: the caller sees a transient error. */
+  loseNextWriteBackReply(): void {
+    this.loseWriteBackReply = true;
   }
 
   async *fetchBookings(query: { window: Interval }): AsyncIterable<BookingPage> {
@@ -107,7 +113,9 @@ export class MemoryPms implements PmsProvider {
       this.failWriteBack = null;
       return items.map((i) => ({ bookingId: i.bookingId, ok: false as const, error }));
     }
-    return items.map((item) => {
+    const lost = this.loseWriteBackReply;
+    this.loseWriteBackReply = false;
+    const applied = items.map((item) => {
       const existing = [...this.written.values()].find((w) => w.bookingId === item.bookingId);
       if (item.action === 'delete') {
         if (existing) this.written.delete(existing.ref);
@@ -123,6 +131,9 @@ export class MemoryPms implements PmsProvider {
       });
       return { bookingId: item.bookingId, ok: true as const, ref };
     });
+    if (!lost) return applied;
+    const error = new TransientError('PMS reply lost (the write was applied)');
+    return items.map((i) => ({ bookingId: i.bookingId, ok: false as const, error }));
   }
 
   /** What the PMS shows for a booking (for assertions). */
