@@ -13,9 +13,10 @@ import { nextBeijingMonthStart } from '../errors/beijing-month.js';
 import { ERRCODE, errcodeInfo } from '../errors/codes.js';
 import { type CallContext, errcodeError } from '../errors/map.js';
 import { CallBudget, type CallUsage } from '../usage/call-budget.js';
-import { errcodeOf, type FetchLike, type HttpCall, type JsonBody, sendHttp } from './http.js';
+import { errcodeOf, type HttpCall, type JsonBody, sendHttp } from './http.js';
 import { resolveBaseUrl, type ScienerClientOptions, validateOptions } from './options.js';
 import { type ScienerTokens, TokenManager } from './tokens.js';
+import { fetchTransport, nodeTransport, type Transport } from './transport.js';
 
 /** One `/v3` API call; the client adds `clientId`, `accessToken` and `date`. */
 export interface ApiCall {
@@ -32,6 +33,7 @@ export interface ApiCall {
 
 const DEFAULT_GATEWAY_TIMEOUT_MS = 35_000;
 const DEFAULT_READ_TIMEOUT_MS = 15_000;
+const DEFAULT_MAX_CONCURRENCY = 8;
 const DEFAULT_REFRESH_MARGIN_MS = 7 * 24 * 60 * 60 * 1000;
 /** Pause before the single in-client retry of errcode 1 ("failed"). */
 const RETRY_ONCE_DELAY_MS = 2_000;
@@ -48,7 +50,7 @@ export function md5Hex(text: string): string {
 export class ScienerClient {
   readonly baseUrl: string;
   private readonly clientId: string;
-  private readonly fetchFn: FetchLike;
+  private readonly transport: Transport;
   private readonly clock: Clock;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly logger: Logger;
@@ -64,13 +66,14 @@ export class ScienerClient {
     validateOptions(options);
     this.baseUrl = resolveBaseUrl(options.host);
     this.clientId = options.clientId;
-    // Looked up per call so an interceptor installed later (msw, a proxy agent) still applies.
-    this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.transport = options.fetch
+      ? fetchTransport(options.fetch)
+      : nodeTransport(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
     this.clock = options.clock ?? systemClock;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.logger = options.logger ?? silentLogger;
     this.budget = options.budget ?? new CallBudget();
-    this.slots = new Semaphore(options.maxConcurrency ?? 8);
+    this.slots = new Semaphore(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
     this.gatewayTimeoutMs = options.timeouts?.gatewayMs ?? DEFAULT_GATEWAY_TIMEOUT_MS;
     this.readTimeoutMs = options.timeouts?.readMs ?? DEFAULT_READ_TIMEOUT_MS;
     const passwordMd5 =
@@ -209,7 +212,7 @@ export class ScienerClient {
       const now = this.clock.now();
       this.budget.record(now, this.logger);
       const params = call.noDate ? call.params : { ...call.params, date: String(now.getTime()) };
-      return sendHttp(this.fetchFn, this.baseUrl, { ...call, params });
+      return sendHttp(this.transport, this.baseUrl, { ...call, params });
     });
   }
 

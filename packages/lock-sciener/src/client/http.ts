@@ -1,7 +1,8 @@
 import { TransientError } from '@brafa/core';
 import { type CallContext, httpStatusError, networkError } from '../errors/map.js';
+import type { Transport } from './transport.js';
 
-/** The subset of `fetch` the client needs; inject one in tests or behind a proxy. */
+/** The subset of `fetch` the client needs; inject one behind a proxy or to instrument calls. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 export interface HttpCall {
@@ -22,21 +23,26 @@ export type JsonBody = Record<string, unknown>;
  * object back. HTTP and transport failures become typed errors here; errcodes are the
  * caller's business because they need the token and retry logic.
  */
-export async function sendHttp(fetchFn: FetchLike, baseUrl: string, call: HttpCall): Promise<JsonBody> {
+export async function sendHttp(transport: Transport, baseUrl: string, call: HttpCall): Promise<JsonBody> {
   const query = new URLSearchParams(call.params).toString();
   const url = new URL(call.path, baseUrl);
-  const init: RequestInit = { method: call.method, signal: AbortSignal.timeout(call.timeoutMs) };
+  let headers: Record<string, string> = {};
+  let body: string | undefined;
   if (call.method === 'GET') {
     url.search = query;
   } else {
-    init.headers = { 'content-type': 'application/x-www-form-urlencoded' };
-    init.body = query;
+    headers = { 'content-type': 'application/x-www-form-urlencoded' };
+    body = query;
   }
-  let response: Response;
-  let text: string;
+  let response: { status: number; text: string };
   try {
-    response = await fetchFn(url.toString(), init);
-    text = await response.text();
+    response = await transport({
+      method: call.method,
+      url,
+      headers,
+      timeoutMs: call.timeoutMs,
+      ...(body === undefined ? {} : { body }),
+    });
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     // The cause would carry the URL of a GET, whose query holds the token: keep only the kind.
@@ -45,26 +51,27 @@ export async function sendHttp(fetchFn: FetchLike, baseUrl: string, call: HttpCa
       : `network error (${describeCause(error)})`;
     throw networkError(call.context, reason, call.write);
   }
-  if (!response.ok) throw httpStatusError(call.context, response.status);
-  let body: unknown;
+  if (response.status < 200 || response.status > 299) throw httpStatusError(call.context, response.status);
+  let parsed: unknown;
   try {
-    body = JSON.parse(text);
+    parsed = JSON.parse(response.text);
   } catch {
     throw new TransientError(`TTLock ${call.context.operation} answered with a body that is not JSON`, {
       code: 'non_json',
     });
   }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new TransientError(`TTLock ${call.context.operation} answered with JSON that is not an object`, {
       code: 'non_json',
     });
   }
-  return body as JsonBody;
+  return parsed as JsonBody;
 }
 
 function describeCause(error: unknown): string {
   if (error instanceof Error) {
-    const code = (error.cause as { code?: unknown } | undefined)?.code;
+    // fetch wraps the socket error in `cause`; node:http throws it directly.
+    const code = (error.cause as { code?: unknown } | undefined)?.code ?? (error as { code?: unknown }).code;
     return typeof code === 'string' ? code : error.name;
   }
   return 'unknown';

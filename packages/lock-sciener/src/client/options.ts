@@ -40,6 +40,10 @@ export interface ScienerClientOptions {
   maxConcurrency?: number;
   /** Monthly call counter; share one between clients of the same developer application. */
   budget?: CallBudget;
+  /**
+   * Send requests through this `fetch` instead of the built-in keep-alive `node:http(s)`
+   * transport: to go through a proxy (an undici `ProxyAgent` dispatcher), or to instrument.
+   */
   fetch?: FetchLike;
   clock?: Clock;
   /** Waits between in-client retries (errcode 1, 80000). */
