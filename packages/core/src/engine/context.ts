@@ -7,6 +7,7 @@ import type { PmsProvider } from '../ports/pms.js';
 import type { Store } from '../ports/store.js';
 import type { RetryPolicy } from './backoff.js';
 import type { EngineEvent } from './events.js';
+import type { GroupCommit } from './group-commit.js';
 
 /** What every engine step needs; built once by `createEngine`. */
 export interface EngineContext {
@@ -24,6 +25,8 @@ export interface EngineContext {
   workerId: string;
   leaseMs: number;
   concurrency: number;
+  /** Shared transactions for the small writes that end each lock operation. */
+  commits: GroupCommit;
   /** Providers already reported as unable to write back (logged once, then skipped). */
   warnedNoWriteBack: Set<string>;
 }

@@ -15,6 +15,7 @@ import { DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
 import { type EngineContext, JOB_KINDS } from './context.js';
 import { type DispatchOptions, type DispatchResult, dispatch } from './dispatch.js';
 import type { EngineEventHandler } from './events.js';
+import { GroupCommit } from './group-commit.js';
 import { planAndPersist, planOnly, requireProperty } from './plan-and-persist.js';
 import { fetchAll, type SyncResult, syncProperty, syncUnits } from './sync.js';
 import { desiredWriteBack } from './write-back.js';
@@ -139,12 +140,13 @@ export function createEngine(options: EngineOptions): Engine {
     options.logger ??
     (process.env.BRAFA_LOG ? createLogger({ redactor: new Redactor([policy.secret]) }) : silentLogger);
   const onEvent = options.onEvent;
+  const clock = options.clock ?? systemClock;
   const ctx: EngineContext = {
     store: options.store,
     lock: options.lock,
     provider: options.providers,
     policy,
-    clock: options.clock ?? systemClock,
+    clock,
     logger,
     emit: (event) => {
       try {
@@ -162,6 +164,7 @@ export function createEngine(options: EngineOptions): Engine {
     leaseMs: options.leaseMs ?? 5 * 60_000,
     concurrency: Math.max(1, options.concurrency ?? 16),
     warnedNoWriteBack: new Set(),
+    commits: new GroupCommit(options.store, clock),
   };
 
   return {

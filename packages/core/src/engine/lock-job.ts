@@ -7,7 +7,7 @@ import {
   ValidationError,
 } from '../errors/errors.js';
 import type { LockCode } from '../ports/lock.js';
-import type { Job, NewJob } from '../ports/store.js';
+import type { Job } from '../ports/store.js';
 import { sameWindow } from '../time/access-window.js';
 import { type EngineContext, JOB_KINDS, lockJobKey, writeBackJobKey } from './context.js';
 import { planAndPersist } from './plan-and-persist.js';
@@ -81,9 +81,9 @@ export async function runLockJob(ctx: EngineContext, job: Job): Promise<boolean>
 
   const now = ctx.clock.now();
   const finalState = code.state === 'pending_revoke' ? ('revoked' as const) : ('active' as const);
-  // What the lock now holds, the follow-up jobs and the job's completion commit together:
-  // one write transaction per lock operation instead of four.
-  const completed = await ctx.store.transaction(async (tx) => {
+  // What the lock now holds, the follow-up jobs and the job's completion commit together,
+  // in a transaction shared with the other lock operations finishing now (group commit).
+  const completed = await ctx.commits.run(async (tx, enqueue) => {
     const applied = await tx.updateAccessCode(
       code.id,
       {
@@ -96,14 +96,13 @@ export async function runLockJob(ctx: EngineContext, job: Job): Promise<boolean>
       },
       { expectedRevision: code.revision },
     );
-    const next: NewJob[] = [];
     if (!applied) {
       // The target moved while we talked to the lock: record what the lock now holds and go again.
       await tx.updateAccessCode(code.id, {
         lockCodeId: outcome.lockCodeId,
         lockPasscode: outcome.lockPasscode,
       });
-      next.push({
+      enqueue({
         kind: JOB_KINDS.lock,
         propertyId: code.propertyId,
         payload: { codeId: code.id },
@@ -111,13 +110,12 @@ export async function runLockJob(ctx: EngineContext, job: Job): Promise<boolean>
       });
     }
     // The PMS learns about it only now that the lock accepted it (or let it go).
-    next.push({
+    enqueue({
       kind: JOB_KINDS.writeBack,
       propertyId: code.propertyId,
       payload: {},
       dedupeKey: writeBackJobKey(code.propertyId),
     });
-    await tx.enqueueJobs(next, now);
     return tx.completeJob(job.id, ctx.workerId, now);
   });
   ctx.emit({ type: 'lock.done', op: outcome.op, codeId: code.id, lockId: code.lockId });
