@@ -1,3 +1,4 @@
+import { groupedBy } from '../../util/index-by.js';
 import type { Prng } from '../../util/prng.js';
 import { isoSeconds, parseInstant } from '../../util/time.js';
 import type { MewsAccessToken, MewsNote, WorldProperty, WorldReservation } from '../../world/types.js';
@@ -31,10 +32,12 @@ function reservationsOf(ctx: MewsOpContext): WorldReservation[] {
   return ctx.world.reservations.filter((r) => r.propertyId === ctx.property.id);
 }
 
+const unitKey = (u: { propertyId: string; unitName: string | null }) => `${u.propertyId}\u0000${u.unitName}`;
+
 function unitOf(ctx: MewsOpContext, r: WorldReservation) {
   return r.unitName === null
     ? null
-    : (ctx.world.units.find((u) => u.propertyId === r.propertyId && u.unitName === r.unitName) ?? null);
+    : (groupedBy(ctx.world.units, 'propertyUnit', unitKey).get(unitKey(r))?.[0] ?? null);
 }
 
 /** `reservations/getAll/2023-06-06` (mews.md §6). */
@@ -267,14 +270,16 @@ function permission(value: { Value: boolean | null } | null | undefined, current
 const accessTokensAdd: Operation = (ctx, raw) => {
   const body = parseBody(S.accessTokensAdd, raw);
   const now = isoSeconds(ctx.clock.now());
-  const reservations = reservationsOf(ctx);
-  const units = ctx.world.units.filter((u) => u.propertyId === ctx.property.id);
+  const reservationIds = new Set(reservationsOf(ctx).map((r) => r.id));
+  const resourceIds = new Set(
+    ctx.world.units.filter((u) => u.propertyId === ctx.property.id).map((u) => u.mews.resourceId),
+  );
   // Validate every item first so a bad item adds nothing (the request fails as a whole).
   const prepared = body.ResourceAccessTokenParameters.map((p, i) => {
-    if (!reservations.some((r) => r.id === p.ServiceOrderId)) {
+    if (!reservationIds.has(p.ServiceOrderId)) {
       throw new MewsFailure(400, `Invalid ResourceAccessTokenParameters[${i}].ServiceOrderId.`);
     }
-    if (p.ResourceId && !units.some((u) => u.mews.resourceId === p.ResourceId)) {
+    if (p.ResourceId && !resourceIds.has(p.ResourceId)) {
       throw new MewsFailure(400, `Invalid ResourceAccessTokenParameters[${i}].ResourceId.`);
     }
     const start = instant(`ResourceAccessTokenParameters[${i}].ValidityStartUtc`, p.ValidityStartUtc);

@@ -1,3 +1,4 @@
+import { groupedBy } from '../../util/index-by.js';
 import type { SciCode, SciLock, World } from '../../world/types.js';
 import { ScienerFailure } from './errors.js';
 
@@ -27,7 +28,7 @@ export function optionalInt(params: Params, name: string): number | null {
 }
 
 export function findLock(world: World, lockId: number): SciLock {
-  const lock = world.sciener.locks.find((l) => l.lockId === lockId);
+  const lock = groupedBy(world.sciener.locks, 'lockId', (l) => l.lockId).get(lockId)?.[0];
   if (!lock) throw new ScienerFailure(-1003);
   return lock;
 }
@@ -46,7 +47,7 @@ export function checkDigits(passcode: string, rules: PasscodeRules): void {
 }
 
 export function codesOf(world: World, lockId: number): SciCode[] {
-  return world.sciener.codes.filter((c) => c.lockId === lockId);
+  return [...(groupedBy(world.sciener.codes, 'lockId', (c) => c.lockId).get(lockId) ?? [])];
 }
 
 /**
