@@ -147,3 +147,63 @@ describe('concurrent plans of one property', () => {
     expect(b1.validTo.toISOString().startsWith('2026-04-28')).toBe(true);
   });
 });
+
+describe('large write-backs', () => {
+  it('go to the PMS in chunks of 1,000 items, each chunk stored as soon as it is answered', async () => {
+    const { createEngine } = await import('../src/engine/engine.js');
+    const { ManualClock } = await import('../src/ports/clock.js');
+    const { TransientError } = await import('../src/errors/errors.js');
+    const { makeProperty, MemoryLock, MemoryPms } = await import('../src/testing/index.js');
+    const store = new MemoryStore();
+    const pms = new MemoryPms('P1', { pageSize: 1000 });
+    const lock = new MemoryLock({ capacity: 5000 });
+    await store.upsertProperty(makeProperty({ id: 'P1' }));
+    await store.replaceLockAssignments('P1', [{ propertyId: 'P1', lockId: 'L1', scope: 'property' }]);
+    const clock = new ManualClock('2026-04-20T00:00:00Z');
+    const engine = createEngine({
+      store,
+      lock,
+      providers: () => pms,
+      passcode: { secret: 'chunk-secret', length: 8 },
+      clock,
+      concurrency: 64,
+    });
+    pms.setBookings(
+      Array.from({ length: 2500 }, (_, i) => ({
+        propertyId: 'P1',
+        bookingId: `B${String(i).padStart(4, '0')}`,
+        roomId: 'R',
+        unitName: String(i),
+        arrivalDate: '2026-04-25',
+        departureDate: '2026-04-27',
+        status: 'confirmed' as const,
+      })),
+    );
+    // The second chunk's call fails as a whole.
+    const write = pms.writeBack.bind(pms);
+    let calls = 0;
+    pms.writeBack = async (items) => {
+      calls++;
+      if (calls === 2) {
+        const error = new TransientError('PMS unavailable');
+        return items.map((i) => ({ bookingId: i.bookingId, ok: false as const, error }));
+      }
+      return write(items);
+    };
+    const first = await engine.run();
+    expect(first.dispatch.retried).toBe(1);
+    expect(calls).toBe(3);
+    const bookings = await store.listBookings('P1');
+    expect(bookings.filter((b) => b.writeBackKey)).toHaveLength(1500);
+    expect(bookings.filter((b) => b.writeBackError)).toHaveLength(1000);
+
+    // The retry sends only what is still behind: one chunk, one call.
+    clock.advance(10 * 60_000);
+    await engine.dispatch();
+    expect(calls).toBe(4);
+    expect(pms.writes.at(-1)).toHaveLength(1000);
+    const after = await store.listBookings('P1');
+    expect(after.filter((b) => b.writeBackKey)).toHaveLength(2500);
+    expect(after.filter((b) => b.writeBackError)).toHaveLength(0);
+  });
+});

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AccessCode, BookingRecord } from '../domain/schemas.js';
 import { describeError, isTransient, TransientError } from '../errors/errors.js';
 import { maskPasscode } from '../logging/redact.js';
-import type { WriteBackItem } from '../ports/pms.js';
+import type { PmsProvider, WriteBackItem } from '../ports/pms.js';
 import type { Job, Store, WriteBackLog } from '../ports/store.js';
 import type { EngineContext } from './context.js';
 import type { EngineEvent } from './events.js';
@@ -140,7 +140,11 @@ async function writeBackOnce(ctx: EngineContext, job: Job): Promise<void> {
 
   const codes = await ctx.store.listAccessCodes({ propertyId: property.id });
   const byBooking = new Map<string, AccessCode[]>();
-  for (const c of codes) byBooking.set(c.bookingId, [...(byBooking.get(c.bookingId) ?? []), c]);
+  for (const c of codes) {
+    const list = byBooking.get(c.bookingId);
+    if (list) list.push(c);
+    else byBooking.set(c.bookingId, [c]);
+  }
   const bookings = (await ctx.store.listBookings(property.id)).filter(
     (b) => byBooking.has(b.bookingId) || b.writeBackKey || b.writeBackError,
   );
@@ -184,9 +188,32 @@ async function writeBackOnce(ctx: EngineContext, job: Job): Promise<void> {
         await tx.updateBookingState(property.id, bookingId, { writeBackError: null }, now);
     });
   }
-  if (items.length === 0) return;
+  const write = provider.writeBack.bind(provider);
+  let retry: TransientError | undefined;
+  for (let i = 0; i < items.length; i += WRITE_BACK_CHUNK) {
+    const failed = await writeBackChunk(ctx, property.id, write, items.slice(i, i + WRITE_BACK_CHUNK));
+    retry ??= failed;
+  }
+  // Succeeded items are recorded; throwing makes the job retry only what is still behind.
+  if (retry) throw retry;
+}
 
-  const results = await provider.writeBack(items.map((i) => i.item));
+/**
+ * Items per provider call: the largest batch any supported PMS takes in one call (1,000);
+ * providers with smaller batches split further themselves. So chunking adds no call, while what a large
+ * write-back holds in memory stays bounded and each chunk's outcome is stored as soon as it
+ * is known (a crash half-way does not send the first chunks again).
+ */
+const WRITE_BACK_CHUNK = 1000;
+
+/** One provider call and the stored outcome of its items; the first transient failure, if any. */
+async function writeBackChunk(
+  ctx: EngineContext,
+  propertyId: string,
+  write: NonNullable<PmsProvider['writeBack']>,
+  items: Array<{ item: WriteBackItem; key: string | null }>,
+): Promise<TransientError | undefined> {
+  const results = await write(items.map((i) => i.item));
   const byId = new Map(results.map((r) => [r.bookingId, r]));
   const now = ctx.clock.now();
   const logs: WriteBackLog[] = [];
@@ -213,7 +240,7 @@ async function writeBackOnce(ctx: EngineContext, job: Job): Promise<void> {
         },
       });
       logs.push({
-        propertyId: property.id,
+        propertyId,
         bookingId: item.bookingId,
         action: item.action,
         at: now,
@@ -224,7 +251,7 @@ async function writeBackOnce(ctx: EngineContext, job: Job): Promise<void> {
       });
       events.push({
         type: 'writeback.done',
-        propertyId: property.id,
+        propertyId,
         bookingId: item.bookingId,
         action: item.action,
       });
@@ -232,7 +259,7 @@ async function writeBackOnce(ctx: EngineContext, job: Job): Promise<void> {
       const reason = describeError(result.error);
       states.push({ bookingId: item.bookingId, patch: { writeBackError: reason } });
       logs.push({
-        propertyId: property.id,
+        propertyId,
         bookingId: item.bookingId,
         action: item.action,
         at: now,
@@ -243,7 +270,7 @@ async function writeBackOnce(ctx: EngineContext, job: Job): Promise<void> {
       });
       events.push({
         type: 'writeback.failed',
-        propertyId: property.id,
+        propertyId,
         bookingId: item.bookingId,
         action: item.action,
         error: reason,
@@ -253,11 +280,9 @@ async function writeBackOnce(ctx: EngineContext, job: Job): Promise<void> {
   }
   // Every booking's new state and the audit rows in one transaction (one commit, not one per booking).
   await ctx.store.transaction(async (tx) => {
-    for (const { bookingId, patch } of states)
-      await tx.updateBookingState(property.id, bookingId, patch, now);
+    for (const { bookingId, patch } of states) await tx.updateBookingState(propertyId, bookingId, patch, now);
     await tx.appendWriteBackLogs(logs);
   });
   for (const event of events) ctx.emit(event);
-  // Succeeded items are recorded; throwing makes the job retry only what is still behind.
-  if (retry) throw retry;
+  return retry;
 }
