@@ -14,7 +14,7 @@ interface Pending {
 }
 
 /** Bounds how long one commit holds the database's write lock (SQLite has only one). */
-const MAX_BATCH = 128;
+const MAX_BATCH = 32;
 
 /**
  * Group commit. Every lock operation ends with a small write (the code's new state, its

@@ -129,14 +129,11 @@ export async function planAndPersistBookings(
     ctx.store.transaction(async (store) => {
       const property = await requireProperty(store, propertyId);
       const input = await loadBookingsPlanInput(ctx, store, property, [...new Set(bookingIds)]);
-      return persistPlan(ctx, store, input, async (ids) => {
-        const out: AccessCode[] = [];
-        for (const bookingId of ids) {
-          const all = await store.listAccessCodes({ propertyId, bookingId, includeRevoked: true });
-          out.push(...all.filter((c) => c.state === 'revoked'));
-        }
-        return out;
-      });
+      return persistPlan(ctx, store, input, async (ids) =>
+        (await store.listAccessCodes({ propertyId, bookingIds: ids, includeRevoked: true })).filter(
+          (c) => c.state === 'revoked',
+        ),
+      );
     }),
   );
 }
@@ -155,14 +152,12 @@ async function loadBookingsPlanInput(
     store.listUnitMappings(property.id),
     store.listLockAssignments(property.id),
   ]);
-  const bookings: BookingRecord[] = [];
-  const codes: AccessCode[] = [];
-  for (const id of bookingIds) {
-    const booking = await store.getBooking(property.id, id);
-    if (!booking) continue;
-    bookings.push(booking);
-    codes.push(...(await store.listAccessCodes({ propertyId: property.id, bookingId: id })));
-  }
+  // Two reads for the whole batch: this runs inside the plan's write transaction, and on
+  // SQLite a write transaction holds the database's only write lock (a webhook ack waits).
+  const [bookings, codes] = await Promise.all([
+    store.listBookings(property.id, { bookingIds }),
+    store.listAccessCodes({ propertyId: property.id, bookingIds }),
+  ]);
   // Every lock these bookings may use: their unit's locks, the common doors, where they hold codes.
   const byResource = new Map(mappings.map((m) => [m.resourceId, m]));
   const units = new Set<string>();

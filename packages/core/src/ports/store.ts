@@ -99,9 +99,16 @@ export interface QuarantineEntry {
   at: Date;
 }
 
+export interface ListBookingsOptions {
+  departingOnOrAfter?: string;
+  bookingIds?: string[];
+}
+
 export interface AccessCodeQuery {
   propertyId?: string;
   bookingId?: string;
+  /** Codes of any of these bookings (an empty list matches nothing). */
+  bookingIds?: string[];
   /** Codes on these locks, whatever property they belong to (locks can be shared). */
   lockIds?: string[];
   /** Default false: revoked codes are history and usually not wanted. */
@@ -131,8 +138,11 @@ export interface Store {
    */
   upsertBookings(bookings: Booking[], now: Date): Promise<void>;
   getBooking(propertyId: string, bookingId: string): Promise<BookingRecord | undefined>;
-  /** Bookings of a property, optionally only those departing on or after a local date. */
-  listBookings(propertyId: string, options?: { departingOnOrAfter?: string }): Promise<BookingRecord[]>;
+  /**
+   * Bookings of a property, optionally only those departing on or after a local date, or only
+   * those with these ids (an empty list matches nothing).
+   */
+  listBookings(propertyId: string, options?: ListBookingsOptions): Promise<BookingRecord[]>;
   updateBookingState(
     propertyId: string,
     bookingId: string,

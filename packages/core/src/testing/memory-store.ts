@@ -14,6 +14,7 @@ import type {
   ClaimOptions,
   Job,
   JobStatus,
+  ListBookingsOptions,
   NewJob,
   QuarantineEntry,
   Store,
@@ -117,13 +118,12 @@ export class MemoryStore implements Store {
     const b = this.state.bookings.get(bookingKey(propertyId, bookingId));
     return b && clone(b);
   }
-  async listBookings(
-    propertyId: string,
-    options: { departingOnOrAfter?: string } = {},
-  ): Promise<BookingRecord[]> {
+  async listBookings(propertyId: string, options: ListBookingsOptions = {}): Promise<BookingRecord[]> {
+    const ids = options.bookingIds ? new Set(options.bookingIds) : undefined;
     const out: BookingRecord[] = [];
     for (const b of this.state.bookings.values()) {
       if (b.propertyId !== propertyId) continue;
+      if (ids && !ids.has(b.bookingId)) continue;
       if (options.departingOnOrAfter && b.departureDate < options.departingOnOrAfter) continue;
       out.push(clone(b));
     }
@@ -147,10 +147,12 @@ export class MemoryStore implements Store {
   }
   async listAccessCodes(query: AccessCodeQuery): Promise<AccessCode[]> {
     const locks = query.lockIds ? new Set(query.lockIds) : undefined;
+    const bookings = query.bookingIds ? new Set(query.bookingIds) : undefined;
     const out: AccessCode[] = [];
     for (const c of this.state.codes.values()) {
       if (query.propertyId !== undefined && c.propertyId !== query.propertyId) continue;
       if (query.bookingId !== undefined && c.bookingId !== query.bookingId) continue;
+      if (bookings && !bookings.has(c.bookingId)) continue;
       if (locks && !locks.has(c.lockId)) continue;
       if (!query.includeRevoked && c.state === 'revoked') continue;
       out.push(clone(c));

@@ -142,6 +142,18 @@ export function describeStoreConformance(name: string, options: StoreConformance
         ).toEqual(['B2']);
       });
 
+      it('lists bookings by id, across more ids than one IN list holds', async () => {
+        const many = Array.from({ length: 1200 }, (_, i) =>
+          makeBooking({ bookingId: `B${String(i).padStart(4, '0')}` }),
+        );
+        await store.upsertBookings([...many, makeBooking({ propertyId: 'P2', bookingId: 'B0001' })], T0);
+        const wanted = many.filter((_, i) => i % 2 === 1).map((b) => b.bookingId);
+        const found = await store.listBookings('P1', { bookingIds: [...wanted].reverse().concat('missing') });
+        expect(found.map((b) => b.bookingId).sort()).toEqual(wanted);
+        expect(found.every((b) => b.propertyId === 'P1')).toBe(true);
+        expect(await store.listBookings('P1', { bookingIds: [] })).toEqual([]);
+      });
+
       it('upserts many bookings in one call', async () => {
         const many = Array.from({ length: 600 }, (_, i) => makeBooking({ bookingId: `B${i}` }));
         await store.upsertBookings(many, T0);
@@ -173,6 +185,24 @@ export function describeStoreConformance(name: string, options: StoreConformance
         expect((await store.listAccessCodes({ propertyId: 'P1', bookingId: 'B2' })).map((x) => x.id)).toEqual(
           [b.id],
         );
+        expect(
+          (await store.listAccessCodes({ bookingIds: ['B9', 'B1'], includeRevoked: true }))
+            .map((x) => x.id)
+            .sort(),
+        ).toEqual([a.id, c.id].sort());
+        expect(
+          (await store.listAccessCodes({ propertyId: 'P1', bookingIds: ['B9', 'B2'] })).map((x) => x.id),
+        ).toEqual([b.id]);
+        expect(await store.listAccessCodes({ bookingIds: [] })).toEqual([]);
+      });
+
+      it('lists the codes of many bookings, across more ids than one IN list holds', async () => {
+        const codes = Array.from({ length: 1100 }, (_, i) =>
+          makeAccessCode({ bookingId: `B${i}`, lockId: `L${i % 7}` }),
+        );
+        await store.saveAccessCodes(codes);
+        const found = await store.listAccessCodes({ bookingIds: codes.map((c) => c.bookingId).reverse() });
+        expect(found.map((c) => c.id).sort()).toEqual(codes.map((c) => c.id).sort());
       });
 
       it('replaces a whole row on save', async () => {

@@ -114,7 +114,7 @@ function waitingConnection(connection: DatabaseConnection, timeoutMs: number): D
   return {
     async executeQuery<R>(query: CompiledQuery) {
       const started = Date.now();
-      for (let pause = 1; ; pause = Math.min(pause * 2, 8)) {
+      for (let pause = 1; ; pause = Math.min(pause * 2, 2)) {
         try {
           return await connection.executeQuery<R>(query);
         } catch (error) {

@@ -1,6 +1,6 @@
 import type { AccessCode, AccessCodeQuery } from '@brafa/core';
 import { accessCodePatchToRow, accessCodeToRow, rowToAccessCode } from './codec.js';
-import { chunk, lastByKey, type StoreContext } from './context.js';
+import { chunk, inChunks, lastByKey, type StoreContext } from './context.js';
 
 export async function getAccessCode(ctx: StoreContext, id: string): Promise<AccessCode | undefined> {
   const row = await ctx.db.selectFrom('access_codes').selectAll().where('id', '=', id).executeTakeFirst();
@@ -8,19 +8,25 @@ export async function getAccessCode(ctx: StoreContext, id: string): Promise<Acce
 }
 
 export async function listAccessCodes(ctx: StoreContext, query: AccessCodeQuery): Promise<AccessCode[]> {
-  const { propertyId, bookingId, lockIds, includeRevoked } = query;
+  const { propertyId, bookingId, bookingIds, lockIds, includeRevoked } = query;
   if (lockIds && lockIds.length === 0) return [];
-  const rows = await ctx.db
-    .selectFrom('access_codes')
-    .selectAll()
-    .$if(propertyId !== undefined, (q) => q.where('property_id', '=', propertyId!))
-    .$if(bookingId !== undefined, (q) => q.where('booking_id', '=', bookingId!))
-    .$if(lockIds !== undefined, (q) => q.where('lock_id', 'in', lockIds!))
-    .$if(!includeRevoked, (q) => q.where('state', '<>', 'revoked'))
-    .orderBy('id')
-    .execute();
+  const select = (ids: string[] | undefined) =>
+    ctx.db
+      .selectFrom('access_codes')
+      .selectAll()
+      .$if(propertyId !== undefined, (q) => q.where('property_id', '=', propertyId!))
+      .$if(bookingId !== undefined, (q) => q.where('booking_id', '=', bookingId!))
+      .$if(ids !== undefined, (q) => q.where('booking_id', 'in', ids!))
+      .$if(lockIds !== undefined, (q) => q.where('lock_id', 'in', lockIds!))
+      .$if(!includeRevoked, (q) => q.where('state', '<>', 'revoked'))
+      .orderBy('id')
+      .execute();
+  const rows = bookingIds ? sortedById(await inChunks(bookingIds, select)) : await select(undefined);
   return rows.map(rowToAccessCode);
 }
+
+const sortedById = <T extends { id: string }>(rows: T[]) =>
+  rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 /** Insert or replace whole rows by id, in one transaction. */
 export async function saveAccessCodes(ctx: StoreContext, codes: AccessCode[]): Promise<void> {

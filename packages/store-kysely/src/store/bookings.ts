@@ -1,8 +1,8 @@
-import type { Booking, BookingRecord, BookingState } from '@brafa/core';
+import type { Booking, BookingRecord, BookingState, ListBookingsOptions } from '@brafa/core';
 import type { Insertable, Updateable } from 'kysely';
 import type { BookingsTable } from '../schema/database.js';
 import { ms, rowToBooking } from './codec.js';
-import { chunk, lastByKey, type StoreContext } from './context.js';
+import { chunk, inChunks, lastByKey, type StoreContext } from './context.js';
 
 function bookingToRow(b: Booking, now: Date): Insertable<BookingsTable> {
   return {
@@ -78,18 +78,24 @@ export async function getBooking(
 export async function listBookings(
   ctx: StoreContext,
   propertyId: string,
-  options: { departingOnOrAfter?: string } = {},
+  options: ListBookingsOptions = {},
 ): Promise<BookingRecord[]> {
-  const { departingOnOrAfter } = options;
-  const rows = await ctx.db
-    .selectFrom('bookings')
-    .selectAll()
-    .where('property_id', '=', propertyId)
-    // ISO dates compare correctly as text.
-    .$if(departingOnOrAfter !== undefined, (q) => q.where('departure_date', '>=', departingOnOrAfter!))
-    .orderBy('booking_id')
-    .execute();
-  return rows.map(rowToBooking);
+  const { departingOnOrAfter, bookingIds } = options;
+  const select = (ids: string[] | undefined) =>
+    ctx.db
+      .selectFrom('bookings')
+      .selectAll()
+      .where('property_id', '=', propertyId)
+      .$if(ids !== undefined, (q) => q.where('booking_id', 'in', ids!))
+      // ISO dates compare correctly as text.
+      .$if(departingOnOrAfter !== undefined, (q) => q.where('departure_date', '>=', departingOnOrAfter!))
+      .orderBy('booking_id')
+      .execute();
+  if (!bookingIds) return (await select(undefined)).map(rowToBooking);
+  const rows = await inChunks(bookingIds, select);
+  return rows
+    .sort((a, b) => (a.booking_id < b.booking_id ? -1 : a.booking_id > b.booking_id ? 1 : 0))
+    .map(rowToBooking);
 }
 
 export async function updateBookingState(

@@ -36,3 +36,17 @@ export function lastByKey<T>(items: readonly T[], key: (item: T) => string): T[]
   }
   return [...byKey.values()];
 }
+
+/** Ids per `IN (…)` list: far below every dialect's parameter limit, whatever else the query binds. */
+const IN_LIST_SIZE = 500;
+
+/** Runs `query` for each slice of `ids` (none for an empty list) and concatenates the rows. */
+export async function inChunks<R>(
+  ids: readonly string[],
+  query: (ids: string[]) => Promise<R[]>,
+): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < ids.length; i += IN_LIST_SIZE)
+    out.push(...(await query(ids.slice(i, i + IN_LIST_SIZE))));
+  return out;
+}

@@ -7,6 +7,7 @@ import type {
   ClaimOptions,
   Job,
   JobStatus,
+  ListBookingsOptions,
   LockAssignment,
   NewJob,
   Property,
@@ -87,7 +88,7 @@ class KyselyStore implements Store {
   upsertBookings = (list: Booking[], now: Date) => bookings.upsertBookings(this.ctx, list, now);
   getBooking = (propertyId: string, bookingId: string): Promise<BookingRecord | undefined> =>
     bookings.getBooking(this.ctx, propertyId, bookingId);
-  listBookings = (propertyId: string, options?: { departingOnOrAfter?: string }) =>
+  listBookings = (propertyId: string, options?: ListBookingsOptions) =>
     bookings.listBookings(this.ctx, propertyId, options);
   updateBookingState = (
     propertyId: string,
