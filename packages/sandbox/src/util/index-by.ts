@@ -1,13 +1,14 @@
-type Index = { length: number; groups: Map<unknown, unknown[]> };
+type Index = { length: number; last: unknown; groups: Map<unknown, unknown[]> };
 const indexes = new WeakMap<readonly unknown[], Map<string, Index>>();
 
 /**
  * `array` grouped by `keyOf`, kept up to date as the array grows: the fakes look up codes by
  * lock, units by name and so on per request, and scanning the world's arrays each time made
  * a 10,000-code benchmark spend most of the fake's CPU on `filter`. Cached per array and
- * `name`; appended items are indexed on the next call, and an array that shrank is indexed
- * again. The world's arrays only grow by `push` or are replaced by `filter` (a new array),
- * and the keys used here (ids, names) never change on an item.
+ * `name`; items pushed since are indexed on the next call. Anything else done to the array in
+ * place (tests splice codes out of the world, then push others) changes its length or the
+ * item where the index ended, and the array is indexed again. The keys used here (ids,
+ * names) never change on an item.
  */
 export function groupedBy<T, K>(array: readonly T[], name: string, keyOf: (item: T) => K): Map<K, T[]> {
   let byName = indexes.get(array);
@@ -16,8 +17,8 @@ export function groupedBy<T, K>(array: readonly T[], name: string, keyOf: (item:
     indexes.set(array, byName);
   }
   let index = byName.get(name);
-  if (!index || index.length > array.length) {
-    index = { length: 0, groups: new Map() };
+  if (!index || index.length > array.length || (index.length > 0 && array[index.length - 1] !== index.last)) {
+    index = { length: 0, last: undefined, groups: new Map() };
     byName.set(name, index);
   }
   for (let i = index.length; i < array.length; i++) {
@@ -28,5 +29,6 @@ export function groupedBy<T, K>(array: readonly T[], name: string, keyOf: (item:
     else index.groups.set(key, [item]);
   }
   index.length = array.length;
+  index.last = array[array.length - 1];
   return index.groups as Map<K, T[]>;
 }
