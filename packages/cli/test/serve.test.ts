@@ -1,6 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvent } from '@brafa/core';
 import { type RunningSandbox, startSandbox } from '@brafa/sandbox';
+import { openWebhookInbox, webhookInboxPath } from '@brafa/store-kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRuntime, type Runtime } from '../src/runtime.js';
 import { configForSandbox } from '../src/sandbox/config.js';
@@ -106,27 +108,120 @@ describe.each(['inline', 'thread'] as const)(
       ).toBe(404);
     });
 
+    /** No job queued or running, and (thread mode) nothing left in the webhook inbox. */
+    const settled = async () => {
+      const jobs = await rt.store.countJobs();
+      const inbox = await openWebhookInbox(rt.config.database);
+      const pending = inbox?.pending() ?? 0;
+      inbox?.close();
+      return jobs.queued === 0 && jobs.running === 0 && pending === 0;
+    };
+
     it('a replayed webhook makes no extra lock call', async () => {
       const id = token()[0]!.ServiceOrderId;
       const lockCalls = () =>
         running.sandbox.calls({ vendor: 'sciener' }).filter((c) => /keyboardPwd/.test(c.endpoint)).length;
       const send = () => fetch(`${hook}?Token=hook-token-123`, { method: 'POST', body: envelope([id]) });
       expect((await send()).status).toBe(202);
-      await until(
-        () => rt.store.countJobs(),
-        (j) => j.queued === 0 && j.running === 0,
-      );
+      expect(await until(settled, (done) => done)).toBe(true);
       const calls = lockCalls();
       expect((await send()).status).toBe(202);
       expect((await send()).status).toBe(202);
-      await until(
-        () => rt.store.countJobs(),
-        (j) => j.queued === 0 && j.running === 0,
-      );
+      expect(await until(settled, (done) => done)).toBe(true);
       expect(lockCalls()).toBe(calls);
     });
+
+    it('every acknowledged webhook ends up in the webhook log', async () => {
+      const id = token()[0]!.ServiceOrderId;
+      const logged = async () => (await rt.store.listWebhookLogs({ propertyId: 'P1' })).length;
+      const before = await logged();
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(`${hook}?Token=hook-token-123`, { method: 'POST', body: envelope([id]) });
+        expect(res.status).toBe(202);
+      }
+      expect(await until(logged, (n) => n === before + 5)).toBe(before + 5);
+      expect(await until(settled, (done) => done)).toBe(true);
+    });
+
+    it.runIf(mode === 'thread' && process.platform === 'linux')(
+      'the worker thread runs at a lower CPU priority than the acks (Linux: nice 10)',
+      () => {
+        const nice = (tid: string) => {
+          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          // Fields after the parenthesised name: state is field 3, nice is field 19.
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+        };
+        const values = readdirSync('/proc/self/task').map(nice);
+        expect(nice(String(process.pid))).toBe(0);
+        expect(values).toContain(10);
+      },
+    );
   },
 );
+
+describe('serve: webhooks acknowledged by a service that then crashed', () => {
+  it('are moved from the inbox and acted on when the service starts again', async () => {
+    const tmp = tempDir();
+    const running = await startSandbox({
+      scenario: {
+        seed: 7,
+        properties: [{ id: 'P1', provider: 'mews', units: 3, reservations: { count: 4, withinDays: 15 } }],
+      },
+    });
+    const database = `sqlite:${join(tmp.dir, 'crashed.db')}`;
+    const config = configForSandbox(running, { database, webhookToken: 'hook-token-123' });
+    const rt = await openRuntime(config);
+    let service: Service | undefined;
+    try {
+      await rt.engine.run();
+      const before = running.sandbox.inspect.mewsTokens({ propertyId: 'P1' })[0]!;
+      const reservation = running.sandbox.scenario.reservation(before.ServiceOrderId);
+      running.sandbox.scenario.changeDates(reservation.id, {
+        arrival: reservation.arrival,
+        departure: '2099-12-29',
+      });
+      // What a service acknowledged (202) just before it was killed: in the inbox, not yet moved.
+      const inbox = await openWebhookInbox(database);
+      expect(inbox?.path).toBe(webhookInboxPath(database));
+      await inbox!.accept({
+        jobs: [
+          {
+            kind: 'sync.bookings',
+            propertyId: 'P1',
+            payload: { bookingIds: [reservation.id] },
+            dedupeKey: `sync.bookings:P1:${reservation.id}`,
+          },
+        ],
+        log: {
+          propertyId: 'P1',
+          provider: 'mews',
+          receivedAt: new Date(),
+          status: 202,
+          payload: '{}',
+          events: ['bookings.changed'],
+          error: null,
+        },
+        now: new Date(),
+      });
+      inbox!.close();
+      service = await startService(rt, { port: 0, pollMs: 60_000, worker: 'thread' });
+      const moved = await until(
+        () =>
+          running.sandbox.inspect
+            .mewsTokens({ propertyId: 'P1' })
+            .find((t) => t.ServiceOrderId === reservation.id),
+        (t) => t?.ValidityEndUtc.startsWith('2099-12-29') ?? false,
+      );
+      expect(moved?.ValidityEndUtc).toMatch(/^2099-12-29/);
+      expect(await rt.store.listWebhookLogs({ propertyId: 'P1' })).toHaveLength(1);
+    } finally {
+      await service?.close();
+      await rt.close();
+      await running.close();
+      tmp.cleanup();
+    }
+  });
+});
 
 describe('serve: a worker thread that cannot open its runtime', () => {
   it('fails the start with the reason, and leaves nothing running', async () => {
@@ -145,7 +240,12 @@ describe('serve: a worker thread that cannot open its runtime', () => {
         ...rt,
         config: { ...rt.config, database: `sqlite:${join(tmp.dir, 'missing', 'x.db')}` },
       };
-      await expect(startService(broken, { port: 0, worker: 'thread' })).rejects.toThrow(/worker thread: .*/);
+      await expect(startService(broken, { port: 0, worker: 'thread' })).rejects.toThrow(
+        /cannot open the webhook inbox .*missing\/x\.db-inbox: /,
+      );
+      // And when the inbox opens but the thread's runtime cannot (an unknown driver here).
+      const unopenable = { ...rt, config: { ...rt.config, database: 'postgres://nobody@127.0.0.1:1/none' } };
+      await expect(startService(unopenable, { port: 0, worker: 'thread' })).rejects.toThrow(/worker thread: .*/);
       await rt.close();
       await running.close();
     } finally {

@@ -1,6 +1,12 @@
 export { detectDialect, type SqlDialect } from './dialect/detect.js';
 export { applyPragmas, createSqliteDialect, type SqliteTuning } from './dialect/sqlite.js';
 export {
+  openWebhookInbox,
+  WebhookInbox,
+  type WebhookInboxOptions,
+  webhookInboxPath,
+} from './inbox/webhook-inbox.js';
+export {
   brafaMigrations,
   createMigrator,
   MIGRATION_LOCK_TABLE,

@@ -127,6 +127,11 @@ export const configSchema = z.strictObject({
        * behind lock work (default true; an in-memory SQLite database always runs it inline).
        */
       thread: z.boolean().optional(),
+      /**
+       * Linux: the nice value of that thread (0-19, default 10), so that on a busy machine
+       * webhook acks get the CPU before lock work. 0 leaves it at the process's priority.
+       */
+      threadNiceness: z.number().int().min(0).max(19).optional(),
       /** How long an ended code stays on its lock before it is deleted (default 24 h). */
       graceHours: z
         .number()

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createWebhookHandler } from '@brafa/core';
+import { openWebhookInbox, type WebhookInbox, webhookInboxPath } from '@brafa/store-kysely';
 import type { Runtime } from '../runtime.js';
 import { startInlineWorker, startThreadWorker, type WorkerLoop } from './worker-loop.js';
 
@@ -59,6 +60,14 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+async function openInbox(database: string): Promise<WebhookInbox | undefined> {
+  try {
+    return await openWebhookInbox(database);
+  } catch (error) {
+    throw new Error(`cannot open the webhook inbox ${webhookInboxPath(database)}: ${(error as Error).message}`);
+  }
+}
+
 /**
  * The webhook service: `POST /webhooks/:provider/:propertyId` (auth, log, enqueue, 202),
  * `GET /health`, and a worker loop that dispatches due jobs — woken by every accepted webhook
@@ -66,16 +75,37 @@ function send(res: ServerResponse, status: number, body: unknown): void {
  */
 export async function startService(rt: Runtime, options: ServiceOptions = {}): Promise<Service> {
   const cap = options.maxBodyBytes ?? MAX_BODY;
+  const threaded = options.worker === 'thread';
+  // On a SQLite file with the worker in a thread, acks go to an inbox file of their own (the
+  // worker moves them into the database): they never wait for the worker's write lock.
+  const inbox = threaded ? await openInbox(rt.config.database) : undefined;
   const handle = createWebhookHandler({
     store: rt.store,
     providers: (property) => rt.providers.get(property.id),
     logger: rt.logger,
     maxBodyBytes: cap,
+    ...(inbox ? { accept: inbox.accept } : {}),
   });
   const pollMs = options.pollMs ?? rt.config.worker.pollSeconds * 1000;
-  const worker: WorkerLoop =
-    options.worker === 'thread' ? await startThreadWorker(rt, pollMs) : startInlineWorker(rt, pollMs);
-  const kick = () => worker.wake();
+  let worker: WorkerLoop;
+  try {
+    worker = threaded
+      ? await startThreadWorker(rt, pollMs, { inbox: inbox !== undefined })
+      : startInlineWorker(rt, pollMs);
+  } catch (error) {
+    inbox?.close();
+    throw error;
+  }
+  // One wake per turn of the event loop, however many webhooks it acknowledged.
+  let kicked = false;
+  const kick = () => {
+    if (kicked) return;
+    kicked = true;
+    setImmediate(() => {
+      kicked = false;
+      worker.wake();
+    });
+  };
 
   const server = createServer(async (req, res) => {
     try {
@@ -126,6 +156,7 @@ export async function startService(rt: Runtime, options: ServiceOptions = {}): P
     });
   } catch (error) {
     await worker.close();
+    inbox?.close();
     throw error;
   }
   const address = server.address() as AddressInfo;
@@ -134,7 +165,9 @@ export async function startService(rt: Runtime, options: ServiceOptions = {}): P
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
+      // The worker moves what is still in the inbox before it stops.
       await worker.close();
+      inbox?.close();
     },
   };
 }

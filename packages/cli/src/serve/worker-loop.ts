@@ -12,12 +12,17 @@ export interface WorkerLoop {
 }
 
 /** The loop on the caller's event loop (acks and lock work share it). */
-export function startInlineWorker(rt: Runtime, pollMs: number): WorkerLoop {
+export function startInlineWorker(
+  rt: Runtime,
+  pollMs: number,
+  options: { beforeRound?: () => Promise<void> } = {},
+): WorkerLoop {
   let stopped = false;
   let wake: (() => void) | undefined;
   const done = (async () => {
     while (!stopped) {
       try {
+        await options.beforeRound?.();
         await rt.engine.dispatch();
       } catch (error) {
         rt.logger.error('worker round failed', { error: (error as Error).message });
@@ -51,11 +56,15 @@ export function startInlineWorker(rt: Runtime, pollMs: number): WorkerLoop {
  * every round's errors are caught inside) is logged and started again after a second, so the
  * service never goes on acknowledging webhooks that nothing processes.
  */
-export async function startThreadWorker(rt: Runtime, pollMs: number): Promise<WorkerLoop> {
+export async function startThreadWorker(
+  rt: Runtime,
+  pollMs: number,
+  options: { inbox?: boolean } = {},
+): Promise<WorkerLoop> {
   let closing = false;
   const spawn = async (): Promise<{ worker: Worker; exited: Promise<void> }> => {
     const worker = new Worker(workerScript(), {
-      workerData: { config: rt.config, pollMs },
+      workerData: { config: rt.config, pollMs, inbox: options.inbox ?? false },
       ...sourceConditionRemoved(process.execArgv),
       // The thread's logs go where this process's go (BRAFA_LOG → stderr), already redacted.
       stderr: false,
@@ -68,7 +77,7 @@ export async function startThreadWorker(rt: Runtime, pollMs: number): Promise<Wo
         if (message.type === 'ready') {
           ready = true;
           resolve();
-        } else if (message.type === 'event') rt.onEvent?.(message.event);
+        } else if (message.type === 'events') for (const event of message.events) rt.onEvent?.(event);
         else if (message.type === 'failed') reject(new Error(`worker thread: ${message.message}`));
       });
       worker.on('error', (error) => {

@@ -6,5 +6,6 @@ export type WorkerRequest = { type: 'wake' } | { type: 'stop' };
 /** From the worker thread to the service. */
 export type WorkerMessage =
   | { type: 'ready' }
-  | { type: 'event'; event: EngineEvent }
+  /** Engine events of one turn of the thread's event loop, in order (one message, not one each). */
+  | { type: 'events'; events: EngineEvent[] }
   | { type: 'failed'; message: string };

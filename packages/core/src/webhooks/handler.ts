@@ -7,7 +7,7 @@ import { Redactor } from '../logging/redact.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
 import type { PmsProvider, WebhookEvent } from '../ports/pms.js';
-import type { NewJob, Store } from '../ports/store.js';
+import type { NewJob, Store, WebhookLog } from '../ports/store.js';
 
 export interface IncomingWebhook {
   propertyId: string;
@@ -23,8 +23,33 @@ export interface WebhookResponse {
   body: { ok: boolean; message: string; jobs?: number };
 }
 
+/** What an accepted webhook must make durable before it is answered 202. */
+export interface AcceptedWebhook {
+  jobs: NewJob[];
+  log: WebhookLog;
+  now: Date;
+}
+
+/** Makes an accepted webhook durable; resolves once it is (the 202 is sent after that). */
+export type WebhookSink = (accepted: AcceptedWebhook) => Promise<void>;
+
+/** The default sink: the jobs and the log row in one transaction of the store. */
+export function storeSink(store: Store): WebhookSink {
+  return ({ jobs, log, now }) =>
+    store.transaction(async (tx) => {
+      if (jobs.length) await tx.enqueueJobs(jobs, now);
+      await tx.appendWebhookLog(log);
+    });
+}
+
 export interface WebhookHandlerOptions {
   store: Store;
+  /**
+   * Where an accepted webhook's jobs and log row go (default: `storeSink(store)`). A service
+   * on SQLite passes an inbox in a file of its own here (the SQL store package's
+   * `WebhookInbox`), so acks never wait for the write lock a worker holds on the database.
+   */
+  accept?: WebhookSink;
   providers: (property: Property) => PmsProvider | undefined;
   clock?: Clock;
   logger?: Logger;
@@ -60,6 +85,7 @@ export function createWebhookHandler(
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const accept = options.accept ?? storeSink(options.store);
 
   return async (request) => {
     const now = clock.now();
@@ -79,16 +105,17 @@ export function createWebhookHandler(
       return respond(404, `no webhook endpoint for property ${request.propertyId}`);
 
     const body = typeof request.body === 'string' ? request.body : Buffer.from(request.body).toString('utf8');
-    const log = (status: number, events: string[], error: string | null, store = options.store) =>
-      store.appendWebhookLog({
-        propertyId: property.id,
-        provider: provider.kind,
-        receivedAt: now,
-        status,
-        payload: redactPayload(body),
-        events,
-        error,
-      });
+    const entry = (status: number, events: string[], error: string | null): WebhookLog => ({
+      propertyId: property.id,
+      provider: provider.kind,
+      receivedAt: now,
+      status,
+      payload: redactPayload(body),
+      events,
+      error,
+    });
+    const log = (status: number, events: string[], error: string | null) =>
+      options.store.appendWebhookLog(entry(status, events, error));
 
     let events: WebhookEvent[];
     try {
@@ -151,12 +178,9 @@ export function createWebhookHandler(
       }
     }
     const names = events.map((e) => (e.type === 'ignored' ? `ignored:${e.name}` : e.type));
-    // One commit per ack: the jobs and the log row together (one wait for the write lock when
-    // a worker elsewhere holds it, and never a job without its webhook log or the reverse).
-    await options.store.transaction(async (tx) => {
-      if (jobs.length) await tx.enqueueJobs(jobs, now);
-      await log(202, names, null, tx);
-    });
+    // One durable write per ack: the jobs and the log row together (never a job without its
+    // webhook log or the reverse).
+    await accept({ jobs, log: entry(202, names, null), now });
     options.onEvent?.({ type: 'webhook', propertyId: property.id, status: 202, events: names });
     return { status: 202, body: { ok: true, message: 'accepted', jobs: jobs.length } };
   };
