@@ -153,11 +153,26 @@ export function derivePasscode(
   bookingId: string,
   attempt: number,
 ): string {
-  const modulus = 10n ** BigInt(policy.length);
+  const modulus = 10 ** policy.length;
   for (let n = 0; ; n++) {
     const mac = createHmac('sha256', policy.secret).update(`${scope}|${bookingId}|${attempt}|${n}`).digest();
-    const value = mac.readBigUInt64BE(0) % modulus;
-    const passcode = value.toString().padStart(policy.length, '0');
+    const value = uint64Mod(mac.readUInt32BE(0), mac.readUInt32BE(4), modulus);
+    const passcode = String(value).padStart(policy.length, '0');
     if (passcodeProblem(passcode, policy.length) === null) return passcode;
   }
+}
+
+const TWO_32 = 4_294_967_296;
+
+/**
+ * (hi · 2³² + lo) mod m, exactly, for m ≤ 10⁹ — the big-endian 64-bit value's remainder,
+ * without BigInt (a tenth of the planner's time on 100,000 bookings). Every product below
+ * stays under 2⁴⁶, so Number arithmetic is exact.
+ */
+export function uint64Mod(hi: number, lo: number, m: number): number {
+  const h = hi % m;
+  const c = TWO_32 % m;
+  // h · c mod m, with c split in 15-bit halves so that no product exceeds 2⁴⁵.
+  const hc = (((h * Math.floor(c / 32_768)) % m) * 32_768 + h * (c % 32_768)) % m;
+  return (hc + (lo % m)) % m;
 }

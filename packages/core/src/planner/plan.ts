@@ -98,17 +98,17 @@ export function plan(input: PlanInput): Plan {
     return ids;
   };
   // Many bookings share their dates, and the zone arithmetic (luxon, Intl) is most of the
-  // planner's time on large inputs: compute each distinct window once per plan.
-  const windows = new Map<string, { from: number; to: number }>();
+  // planner's time on large inputs: compute each distinct window once per plan. Bookings with
+  // the same dates share the window's Date objects (nothing in the SDK mutates a Date).
+  const windows = new Map<string, AccessWindow>();
   const windowOf = (booking: BookingRecord): AccessWindow => {
     const key = `${booking.checkInAt?.getTime() ?? booking.arrivalDate}|${booking.checkOutAt?.getTime() ?? booking.departureDate}`;
     let w = windows.get(key);
     if (!w) {
-      const computed = accessWindow(property, booking);
-      w = { from: computed.validFrom.getTime(), to: computed.validTo.getTime() };
+      w = accessWindow(property, booking);
       windows.set(key, w);
     }
-    return { validFrom: new Date(w.from), validTo: new Date(w.to) };
+    return w;
   };
 
   // Codes per booking; occupancy of every lock from every code that may be on it.
@@ -123,6 +123,7 @@ export function plan(input: PlanInput): Plan {
   for (const code of input.foreignCodes)
     occupancy.add(code.lockId, code.passcode, `${code.propertyId}\u0000${code.bookingId}`);
 
+  const NONE: AccessCode[] = [];
   const operations: PlanOperation[] = [];
   const desired: PlannedCode[] = [];
   const skipped: SkippedBooking[] = [];
@@ -133,10 +134,12 @@ export function plan(input: PlanInput): Plan {
 
   for (const booking of bookings) {
     seen.add(booking.bookingId);
-    const existing = (codesByBooking.get(booking.bookingId) ?? []).sort((a, b) =>
-      a.lockId < b.lockId ? -1 : 1,
-    );
-    const live = existing.filter((c) => c.state !== 'pending_revoke');
+    // Most bookings of a large plan have no code yet: no per-booking arrays for them.
+    const existing = codesByBooking.get(booking.bookingId);
+    const live =
+      existing === undefined
+        ? NONE
+        : existing.sort((a, b) => (a.lockId < b.lockId ? -1 : 1)).filter((c) => c.state !== 'pending_revoke');
     const target = desiredFor(booking);
     if ('reason' in target) {
       skipped.push({ bookingId: booking.bookingId, reason: target.reason });
@@ -162,6 +165,24 @@ export function plan(input: PlanInput): Plan {
       skipped.push({ bookingId: booking.bookingId, reason: chosen.reason });
     }
     const wanted = new Map<string, PlannedCode>();
+    if (!('reason' in chosen) && live.length === 0) {
+      // Nothing on any lock yet (the common case of a large plan): every wanted code is a create.
+      for (const lockId of chosen.lockIds) {
+        const create: PlannedCode = {
+          codeId: accessCodeId(property.id, booking.bookingId, lockId),
+          propertyId: property.id,
+          bookingId: booking.bookingId,
+          lockId,
+          passcode: chosen.passcode,
+          attempt: chosen.attempt,
+          validFrom: window.validFrom,
+          validTo: window.validTo,
+        };
+        desired.push(create);
+        operations.push({ kind: 'create', code: create });
+      }
+      continue;
+    }
     if (!('reason' in chosen)) {
       for (const lockId of chosen.lockIds) {
         wanted.set(lockId, {
