@@ -245,7 +245,9 @@ describe('serve: a worker thread that cannot open its runtime', () => {
       );
       // And when the inbox opens but the thread's runtime cannot (an unknown driver here).
       const unopenable = { ...rt, config: { ...rt.config, database: 'postgres://nobody@127.0.0.1:1/none' } };
-      await expect(startService(unopenable, { port: 0, worker: 'thread' })).rejects.toThrow(/worker thread: .*/);
+      await expect(startService(unopenable, { port: 0, worker: 'thread' })).rejects.toThrow(
+        /worker thread: .*/,
+      );
       await rt.close();
       await running.close();
     } finally {

@@ -64,7 +64,9 @@ async function openInbox(database: string): Promise<WebhookInbox | undefined> {
   try {
     return await openWebhookInbox(database);
   } catch (error) {
-    throw new Error(`cannot open the webhook inbox ${webhookInboxPath(database)}: ${(error as Error).message}`);
+    throw new Error(
+      `cannot open the webhook inbox ${webhookInboxPath(database)}: ${(error as Error).message}`,
+    );
   }
 }
 

@@ -138,64 +138,93 @@ async function writeBackOnce(ctx: EngineContext, job: Job): Promise<void> {
     return;
   }
 
-  const codes = await ctx.store.listAccessCodes({ propertyId: property.id });
-  const byBooking = new Map<string, AccessCode[]>();
-  for (const c of codes) {
-    const list = byBooking.get(c.bookingId);
-    if (list) list.push(c);
-    else byBooking.set(c.bookingId, [c]);
-  }
-  const bookings = (await ctx.store.listBookings(property.id)).filter(
-    (b) => byBooking.has(b.bookingId) || b.writeBackKey || b.writeBackError,
-  );
-
-  const items: Array<{ item: WriteBackItem; key: string | null }> = [];
-  const moot: string[] = [];
-  for (const booking of bookings) {
-    const want = desiredWriteBack(booking, byBooking.get(booking.bookingId) ?? []);
-    // A failed write that nothing needs any more (the codes it carried came back to what the
-    // PMS already shows) is no longer an error to report.
-    if (want.action === 'none' && booking.writeBackError) moot.push(booking.bookingId);
-    if (want.action === 'none' || want.action === 'wait') continue;
-    const base = {
-      propertyId: property.id,
-      bookingId: booking.bookingId,
-      resourceId: booking.resourceId,
-      roomId: booking.roomId,
-      unitName: booking.unitName,
-      externalIds: booking.externalIds,
-      ref: booking.writeBackRef,
-    };
-    items.push(
-      want.action === 'upsert'
-        ? {
-            item: {
-              ...base,
-              action: 'upsert',
-              passcode: want.passcode,
-              validFrom: want.validFrom,
-              validTo: want.validTo,
-            },
-            key: want.key,
-          }
-        : { item: { ...base, action: 'delete', passcode: null, validFrom: null, validTo: null }, key: null },
-    );
-  }
-  if (moot.length) {
-    const now = ctx.clock.now();
-    await ctx.store.transaction(async (tx) => {
-      for (const bookingId of moot)
-        await tx.updateBookingState(property.id, bookingId, { writeBackError: null }, now);
-    });
-  }
   const write = provider.writeBack.bind(provider);
   let retry: TransientError | undefined;
-  for (let i = 0; i < items.length; i += WRITE_BACK_CHUNK) {
-    const failed = await writeBackChunk(ctx, property.id, write, items.slice(i, i + WRITE_BACK_CHUNK));
+  const items: PendingItem[] = [];
+  const send = async (batch: PendingItem[]) => {
+    // Every chunk is sent: a failed one does not hold back the others (they are recorded).
+    const failed = await writeBackChunk(ctx, property.id, write, batch);
     retry ??= failed;
+  };
+  // Page by page, so a large property's write-back holds one page of bookings and codes at a
+  // time; items go out in chunks of WRITE_BACK_CHUNK as they accumulate across pages, so
+  // paging adds no provider call.
+  for await (const { bookings, codes } of bookingPages(ctx.store, property.id)) {
+    const byBooking = new Map<string, AccessCode[]>();
+    for (const c of codes) {
+      const list = byBooking.get(c.bookingId);
+      if (list) list.push(c);
+      else byBooking.set(c.bookingId, [c]);
+    }
+    const moot: string[] = [];
+    for (const booking of bookings) {
+      if (!byBooking.has(booking.bookingId) && !booking.writeBackKey && !booking.writeBackError) continue;
+      const want = desiredWriteBack(booking, byBooking.get(booking.bookingId) ?? []);
+      // A failed write that nothing needs any more (the codes it carried came back to what the
+      // PMS already shows) is no longer an error to report.
+      if (want.action === 'none' && booking.writeBackError) moot.push(booking.bookingId);
+      if (want.action === 'none' || want.action === 'wait') continue;
+      const base = {
+        propertyId: property.id,
+        bookingId: booking.bookingId,
+        resourceId: booking.resourceId,
+        roomId: booking.roomId,
+        unitName: booking.unitName,
+        externalIds: booking.externalIds,
+        ref: booking.writeBackRef,
+      };
+      items.push(
+        want.action === 'upsert'
+          ? {
+              item: {
+                ...base,
+                action: 'upsert',
+                passcode: want.passcode,
+                validFrom: want.validFrom,
+                validTo: want.validTo,
+              },
+              key: want.key,
+            }
+          : {
+              item: { ...base, action: 'delete', passcode: null, validFrom: null, validTo: null },
+              key: null,
+            },
+      );
+    }
+    if (moot.length) {
+      const now = ctx.clock.now();
+      await ctx.store.transaction(async (tx) => {
+        for (const bookingId of moot)
+          await tx.updateBookingState(property.id, bookingId, { writeBackError: null }, now);
+      });
+    }
+    while (items.length >= WRITE_BACK_CHUNK) await send(items.splice(0, WRITE_BACK_CHUNK));
   }
+  if (items.length) await send(items);
   // Succeeded items are recorded; throwing makes the job retry only what is still behind.
   if (retry) throw retry;
+}
+
+type PendingItem = { item: WriteBackItem; key: string | null };
+
+/** A property's bookings in booking-id order, a page at a time, with their live codes. */
+async function* bookingPages(
+  store: Store,
+  propertyId: string,
+): AsyncGenerator<{ bookings: BookingRecord[]; codes: AccessCode[] }> {
+  let after: string | undefined;
+  for (;;) {
+    const bookings = await store.listBookings(propertyId, {
+      limit: WRITE_BACK_CHUNK,
+      ...(after === undefined ? {} : { afterBookingId: after }),
+    });
+    const last = bookings.at(-1);
+    if (!last) return;
+    after = last.bookingId;
+    const codes = await store.listAccessCodes({ propertyId, bookingIds: bookings.map((b) => b.bookingId) });
+    yield { bookings, codes };
+    if (bookings.length < WRITE_BACK_CHUNK) return;
+  }
 }
 
 /**
@@ -211,7 +240,7 @@ async function writeBackChunk(
   ctx: EngineContext,
   propertyId: string,
   write: NonNullable<PmsProvider['writeBack']>,
-  items: Array<{ item: WriteBackItem; key: string | null }>,
+  items: PendingItem[],
 ): Promise<TransientError | undefined> {
   const results = await write(items.map((i) => i.item));
   const byId = new Map(results.map((r) => [r.bookingId, r]));

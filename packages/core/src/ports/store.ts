@@ -102,6 +102,12 @@ export interface QuarantineEntry {
 export interface ListBookingsOptions {
   departingOnOrAfter?: string;
   bookingIds?: string[];
+  /**
+   * Keyset paging: at most `limit` bookings, in booking-id order, after `afterBookingId`
+   * (in the order the store sorts booking ids).
+   */
+  afterBookingId?: string;
+  limit?: number;
 }
 
 export interface AccessCodeQuery {

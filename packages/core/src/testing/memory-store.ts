@@ -119,15 +119,20 @@ export class MemoryStore implements Store {
     return b && clone(b);
   }
   async listBookings(propertyId: string, options: ListBookingsOptions = {}): Promise<BookingRecord[]> {
+    if (options.bookingIds && (options.limit !== undefined || options.afterBookingId !== undefined))
+      throw new RangeError('listBookings: bookingIds cannot be combined with afterBookingId or limit');
     const ids = options.bookingIds ? new Set(options.bookingIds) : undefined;
+    const after = options.afterBookingId;
     const out: BookingRecord[] = [];
     for (const b of this.state.bookings.values()) {
       if (b.propertyId !== propertyId) continue;
       if (ids && !ids.has(b.bookingId)) continue;
+      if (after !== undefined && b.bookingId.localeCompare(after) <= 0) continue;
       if (options.departingOnOrAfter && b.departureDate < options.departingOnOrAfter) continue;
       out.push(clone(b));
     }
-    return out.sort((a, b) => a.bookingId.localeCompare(b.bookingId));
+    out.sort((a, b) => a.bookingId.localeCompare(b.bookingId));
+    return options.limit === undefined ? out : out.slice(0, options.limit);
   }
   async updateBookingState(
     propertyId: string,

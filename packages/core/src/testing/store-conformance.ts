@@ -154,6 +154,26 @@ export function describeStoreConformance(name: string, options: StoreConformance
         expect(await store.listBookings('P1', { bookingIds: [] })).toEqual([]);
       });
 
+      it('pages through bookings by id (keyset: after the last one seen, at most limit)', async () => {
+        const many = Array.from({ length: 25 }, (_, i) =>
+          makeBooking({ bookingId: `B${String(i).padStart(2, '0')}` }),
+        );
+        await store.upsertBookings([...many, makeBooking({ propertyId: 'P2', bookingId: 'B99' })], T0);
+        const seen: string[] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await store.listBookings('P1', {
+            limit: 10,
+            ...(after ? { afterBookingId: after } : {}),
+          });
+          if (page.length === 0) break;
+          expect(page.length).toBeLessThanOrEqual(10);
+          seen.push(...page.map((b) => b.bookingId));
+          after = page.at(-1)!.bookingId;
+        }
+        expect(seen).toEqual(many.map((b) => b.bookingId));
+      });
+
       it('upserts many bookings in one call', async () => {
         const many = Array.from({ length: 600 }, (_, i) => makeBooking({ bookingId: `B${i}` }));
         await store.upsertBookings(many, T0);

@@ -128,6 +128,13 @@ function waitingConnection(connection: DatabaseConnection, timeoutMs: number): D
   };
 }
 
+/**
+ * Statements longer than this are not kept: the multi-row inserts of a large sync (thousands
+ * of bound values) compile to programs of megabytes that a bulk load runs a few times, and
+ * 256 of them would pin far more memory than the small statements the cache is for.
+ */
+const MAX_CACHED_SQL_LENGTH = 8 * 1024;
+
 /** A `SqliteDatabase` whose `prepare` reuses compiled statements (LRU by SQL text). */
 function cachingDatabase(database: BetterSqlite3.Database, size: number): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
@@ -145,7 +152,7 @@ function cachingDatabase(database: BetterSqlite3.Database, size: number): Sqlite
         return hit;
       }
       const statement = database.prepare(sql) as unknown as SqliteStatement;
-      if (size > 0) {
+      if (size > 0 && sql.length <= MAX_CACHED_SQL_LENGTH) {
         cache.set(sql, statement);
         if (cache.size > size) {
           const oldest = cache.keys().next().value;

@@ -1,10 +1,16 @@
 import type { AccessCode, AccessCodeQuery } from '@brafa/core';
 import { accessCodePatchToRow, accessCodeToRow, rowToAccessCode } from './codec.js';
 import { chunk, inChunks, lastByKey, type StoreContext } from './context.js';
+import { param, runPrepared } from './prepared.js';
 
 export async function getAccessCode(ctx: StoreContext, id: string): Promise<AccessCode | undefined> {
-  const row = await ctx.db.selectFrom('access_codes').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && rowToAccessCode(row);
+  const { rows } = await runPrepared(
+    ctx,
+    'getAccessCode',
+    (db) => db.selectFrom('access_codes').selectAll().where('id', '=', param<string>('id')),
+    { id },
+  );
+  return rows[0] && rowToAccessCode(rows[0]);
 }
 
 export async function listAccessCodes(ctx: StoreContext, query: AccessCodeQuery): Promise<AccessCode[]> {
@@ -103,11 +109,23 @@ export async function updateAccessCode(
       .executeTakeFirst();
     return row !== undefined;
   }
-  const result = await ctx.db
-    .updateTable('access_codes')
-    .set(set)
-    .where('id', '=', id)
-    .$if(expectedRevision !== undefined, (q) => q.where('revision', '=', expectedRevision!))
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  // One prepared statement per set of patched columns (the engine uses a handful).
+  const columns = Object.keys(set) as Array<keyof typeof set>;
+  const checked = expectedRevision !== undefined;
+  const result = await runPrepared(
+    ctx,
+    `updateAccessCode:${columns.join(',')}${checked ? ':rev' : ''}`,
+    (db) =>
+      db
+        .updateTable('access_codes')
+        .set(Object.fromEntries(columns.map((c) => [c, param(`set.${c}`)])))
+        .where('id', '=', param<string>('id'))
+        .$if(checked, (q) => q.where('revision', '=', param<number>('revision'))),
+    {
+      id,
+      revision: expectedRevision,
+      ...Object.fromEntries(columns.map((c) => [`set.${c}`, set[c]])),
+    },
+  );
+  return (result.numAffectedRows ?? 0n) > 0n;
 }

@@ -3,6 +3,7 @@ import type { Insertable, Updateable } from 'kysely';
 import type { BookingsTable } from '../schema/database.js';
 import { ms, rowToBooking } from './codec.js';
 import { chunk, inChunks, lastByKey, type StoreContext } from './context.js';
+import { param, runPrepared } from './prepared.js';
 
 function bookingToRow(b: Booking, now: Date): Insertable<BookingsTable> {
   return {
@@ -80,18 +81,22 @@ export async function listBookings(
   propertyId: string,
   options: ListBookingsOptions = {},
 ): Promise<BookingRecord[]> {
-  const { departingOnOrAfter, bookingIds } = options;
+  const { departingOnOrAfter, bookingIds, afterBookingId, limit } = options;
   const select = (ids: string[] | undefined) =>
     ctx.db
       .selectFrom('bookings')
       .selectAll()
       .where('property_id', '=', propertyId)
       .$if(ids !== undefined, (q) => q.where('booking_id', 'in', ids!))
+      .$if(afterBookingId !== undefined, (q) => q.where('booking_id', '>', afterBookingId!))
       // ISO dates compare correctly as text.
       .$if(departingOnOrAfter !== undefined, (q) => q.where('departure_date', '>=', departingOnOrAfter!))
       .orderBy('booking_id')
+      .$if(limit !== undefined, (q) => q.limit(limit!))
       .execute();
   if (!bookingIds) return (await select(undefined)).map(rowToBooking);
+  if (limit !== undefined || afterBookingId !== undefined)
+    throw new RangeError('listBookings: bookingIds cannot be combined with afterBookingId or limit');
   const rows = await inChunks(bookingIds, select);
   return rows
     .sort((a, b) => (a.booking_id < b.booking_id ? -1 : a.booking_id > b.booking_id ? 1 : 0))
@@ -111,10 +116,17 @@ export async function updateBookingState(
   if (patch.writeBackRef !== undefined) set.write_back_ref = patch.writeBackRef;
   if (patch.writeBackError !== undefined) set.write_back_error = patch.writeBackError;
   if (patch.issue !== undefined) set.issue = patch.issue;
-  await ctx.db
-    .updateTable('bookings')
-    .set(set)
-    .where('property_id', '=', propertyId)
-    .where('booking_id', '=', bookingId)
-    .execute();
+  // Prepared per set of columns: a write-back records thousands of these in one transaction.
+  const columns = Object.keys(set) as Array<keyof typeof set>;
+  await runPrepared(
+    ctx,
+    `updateBookingState:${columns.join(',')}`,
+    (db) =>
+      db
+        .updateTable('bookings')
+        .set(Object.fromEntries(columns.map((c) => [c, param(`set.${c}`)])))
+        .where('property_id', '=', param<string>('propertyId'))
+        .where('booking_id', '=', param<string>('bookingId')),
+    { propertyId, bookingId, ...Object.fromEntries(columns.map((c) => [`set.${c}`, set[c]])) },
+  );
 }

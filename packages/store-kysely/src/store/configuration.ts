@@ -2,6 +2,7 @@ import type { LockAssignment, Property, Unit, UnitMapping } from '@brafa/core';
 import { sql } from 'kysely';
 import { flag, propertyToRow, rowToLockAssignment, rowToProperty, rowToUnitMapping } from './codec.js';
 import { chunk, type StoreContext } from './context.js';
+import { param, runPrepared } from './prepared.js';
 
 type ListTable = 'units' | 'unit_mappings' | 'lock_assignments';
 
@@ -16,12 +17,13 @@ export async function upsertProperty(ctx: StoreContext, property: Property): Pro
 }
 
 export async function getProperty(ctx: StoreContext, propertyId: string): Promise<Property | undefined> {
-  const row = await ctx.db
-    .selectFrom('properties')
-    .selectAll()
-    .where('id', '=', propertyId)
-    .executeTakeFirst();
-  return row && rowToProperty(row);
+  const { rows } = await runPrepared(
+    ctx,
+    'getProperty',
+    (db) => db.selectFrom('properties').selectAll().where('id', '=', param<string>('id')),
+    { id: propertyId },
+  );
+  return rows[0] && rowToProperty(rows[0]);
 }
 
 export async function listProperties(ctx: StoreContext): Promise<Property[]> {

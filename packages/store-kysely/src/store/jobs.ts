@@ -10,6 +10,7 @@ import {
 import type { BrafaDatabase, JobsTable } from '../schema/database.js';
 import { ms, parseJobId, rowToJob, toId } from './codec.js';
 import { chunk, type StoreContext } from './context.js';
+import { param, runPrepared } from './prepared.js';
 
 /** The one queued-or-running job of a dedupe key. */
 interface ActiveJob {
@@ -280,22 +281,27 @@ export async function completeJob(ctx: StoreContext, id: string, owner: string, 
   if (jobId === undefined) return false;
   // A rerun asked for meanwhile turns "done" into "queued again, fresh attempts" (every SET
   // expression reads the row as it was before this UPDATE).
-  const result = await ctx.db
-    .updateTable('jobs')
-    .set({
-      status: sql<string>`case when rerun_after is null then 'done' else 'queued' end`,
-      run_after: sql<number>`coalesce(rerun_after, run_after)`,
-      attempts: sql<number>`case when rerun_after is null then attempts else 0 end`,
-      rerun_after: null,
-      lease_owner: null,
-      lease_expires_at: null,
-      updated_at: ms(now),
-    })
-    .where('id', '=', jobId)
-    .where('status', '=', 'running')
-    .where('lease_owner', '=', owner)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  const result = await runPrepared(
+    ctx,
+    'completeJob',
+    (db) =>
+      db
+        .updateTable('jobs')
+        .set({
+          status: sql<string>`case when rerun_after is null then 'done' else 'queued' end`,
+          run_after: sql<number>`coalesce(rerun_after, run_after)`,
+          attempts: sql<number>`case when rerun_after is null then attempts else 0 end`,
+          rerun_after: null,
+          lease_owner: null,
+          lease_expires_at: null,
+          updated_at: param('now'),
+        })
+        .where('id', '=', param<string>('id'))
+        .where('status', '=', 'running')
+        .where('lease_owner', '=', param<string>('owner')),
+    { id: jobId, owner, now: ms(now) },
+  );
+  return (result.numAffectedRows ?? 0n) > 0n;
 }
 
 export async function failJob(
