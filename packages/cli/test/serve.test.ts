@@ -243,7 +243,7 @@ describe('serve: a worker thread that cannot open its runtime', () => {
       await expect(startService(broken, { port: 0, worker: 'thread' })).rejects.toThrow(
         /cannot open the webhook inbox .*missing\/x\.db-inbox: /,
       );
-      // And when the inbox opens but the thread's runtime cannot (an unknown driver here).
+      // And when the inbox opens but the thread's runtime cannot (no server at that address).
       const unopenable = { ...rt, config: { ...rt.config, database: 'postgres://nobody@127.0.0.1:1/none' } };
       await expect(startService(unopenable, { port: 0, worker: 'thread' })).rejects.toThrow(
         /worker thread: .*/,
