@@ -1,58 +1,60 @@
-import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openKysely } from '../src/index.js';
+import { type BrafaDatabase, migrateToLatest, openKysely } from '../src/index.js';
 import type { StoreContext } from '../src/store/context.js';
 import { param, runPrepared } from '../src/store/prepared.js';
 
 describe('runPrepared', () => {
+  let db: Kysely<BrafaDatabase>;
   let ctx: StoreContext;
   beforeAll(async () => {
-    const db = await openKysely('sqlite::memory:');
-    await sql`create table t (id text primary key, n integer)`.execute(db);
-    await sql`insert into t values ('a', 1), ('b', 2)`.execute(db);
-    ctx = {
-      db,
-      dialect: 'sqlite',
-      maxParameters: 32_766,
-      atomic: (fn: (d: typeof db) => unknown) => fn(db),
-    } as unknown as StoreContext;
+    db = await openKysely('sqlite::memory:');
+    await migrateToLatest(db);
+    await db
+      .insertInto('checkpoints')
+      .values([
+        { key: 'a', value: '1' },
+        { key: 'b', value: '2' },
+      ])
+      .execute();
+    ctx = { db, dialect: 'sqlite', maxParameters: 32_766, atomic: (fn) => fn(db) };
   });
   afterAll(async () => {
-    await ctx.db.destroy();
+    await db.destroy();
   });
 
-  const readN = (id: string) =>
+  const read = (key: string) =>
     runPrepared(
       ctx,
-      'test:readN',
-      // biome-ignore lint/suspicious/noExplicitAny: a table outside the store's schema
-      (db) => (db as any).selectFrom('t').select('n').where('id', '=', param<string>('id')),
-      { id },
+      'test:read',
+      (d) => d.selectFrom('checkpoints').select('value').where('key', '=', param<string>('key')),
+      { key },
     );
 
   it('compiles a shape once and runs it with each call’s values', async () => {
-    expect((await readN('a')).rows).toEqual([{ n: 1 }]);
-    expect((await readN('b')).rows).toEqual([{ n: 2 }]);
-    expect((await readN('zz')).rows).toEqual([]);
+    expect((await read('a')).rows).toEqual([{ value: '1' }]);
+    expect((await read('b')).rows).toEqual([{ value: '2' }]);
+    expect((await read('zz')).rows).toEqual([]);
   });
 
-  it('keeps constants of the shape and reports affected rows', async () => {
-    const bump = (id: string, by: number) =>
+  it('keeps the constants of the shape and reports affected rows', async () => {
+    const set = (key: string, value: string) =>
       runPrepared(
         ctx,
-        'test:bump',
-        // biome-ignore lint/suspicious/noExplicitAny: a table outside the store's schema
-        (db) =>
-          (db as any)
-            .updateTable('t')
-            .set({ n: param<number>('n') })
-            .where('id', '=', param<string>('id'))
-            .where('n', '>', 0),
-        { id, n: by },
+        'test:set',
+        (d) =>
+          d
+            .updateTable('checkpoints')
+            .set({ value: param<string>('value') })
+            .where('key', '=', param<string>('key'))
+            .where('value', '<>', 'frozen'),
+        { key, value },
       );
-    expect((await bump('a', 10)).numAffectedRows).toBe(1n);
-    expect((await bump('nope', 10)).numAffectedRows).toBe(0n);
-    expect((await readN('a')).rows).toEqual([{ n: 10 }]);
+    expect((await set('a', '10')).numAffectedRows).toBe(1n);
+    expect((await set('nope', '10')).numAffectedRows).toBe(0n);
+    expect((await read('a')).rows).toEqual([{ value: '10' }]);
+    await set('b', 'frozen');
+    expect((await set('b', '3')).numAffectedRows).toBe(0n);
   });
 
   it('refuses a call without a value for a slot', async () => {
@@ -60,10 +62,9 @@ describe('runPrepared', () => {
       runPrepared(
         ctx,
         'test:missing',
-        // biome-ignore lint/suspicious/noExplicitAny: a table outside the store's schema
-        (db) => (db as any).selectFrom('t').select('n').where('id', '=', param<string>('id')),
+        (d) => d.selectFrom('checkpoints').select('value').where('key', '=', param<string>('key')),
         {},
       ),
-    ).rejects.toThrow('prepared query test:missing: no value for id');
+    ).rejects.toThrow('prepared query test:missing: no value for key');
   });
 });

@@ -168,34 +168,15 @@ export function plan(input: PlanInput): Plan {
     if (!('reason' in chosen) && live.length === 0) {
       // Nothing on any lock yet (the common case of a large plan): every wanted code is a create.
       for (const lockId of chosen.lockIds) {
-        const create: PlannedCode = {
-          codeId: accessCodeId(property.id, booking.bookingId, lockId),
-          propertyId: property.id,
-          bookingId: booking.bookingId,
-          lockId,
-          passcode: chosen.passcode,
-          attempt: chosen.attempt,
-          validFrom: window.validFrom,
-          validTo: window.validTo,
-        };
+        const create = plannedCode(property.id, booking.bookingId, lockId, chosen, window);
         desired.push(create);
         operations.push({ kind: 'create', code: create });
       }
       continue;
     }
     if (!('reason' in chosen)) {
-      for (const lockId of chosen.lockIds) {
-        wanted.set(lockId, {
-          codeId: accessCodeId(property.id, booking.bookingId, lockId),
-          propertyId: property.id,
-          bookingId: booking.bookingId,
-          lockId,
-          passcode: chosen.passcode,
-          attempt: chosen.attempt,
-          validFrom: window.validFrom,
-          validTo: window.validTo,
-        });
-      }
+      for (const lockId of chosen.lockIds)
+        wanted.set(lockId, plannedCode(property.id, booking.bookingId, lockId, chosen, window));
     }
     const creates: PlannedCode[] = [];
     const revokes: AccessCode[] = [];
@@ -326,6 +307,25 @@ export function plan(input: PlanInput): Plan {
       return { passcode, attempt, lockIds: on };
     }
   }
+}
+
+function plannedCode(
+  propertyId: string,
+  bookingId: string,
+  lockId: string,
+  chosen: { passcode: string; attempt: number },
+  window: AccessWindow,
+): PlannedCode {
+  return {
+    codeId: accessCodeId(propertyId, bookingId, lockId),
+    propertyId,
+    bookingId,
+    lockId,
+    passcode: chosen.passcode,
+    attempt: chosen.attempt,
+    validFrom: window.validFrom,
+    validTo: window.validTo,
+  };
 }
 
 function toPlanned(code: AccessCode): PlannedCode {
