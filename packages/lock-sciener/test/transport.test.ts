@@ -87,6 +87,18 @@ describe('nodeTransport', () => {
     expect(perSocket.size).toBe(2);
   });
 
+  it('rejects at once when the connection drops in the middle of the body', async () => {
+    const { url } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"keyboardPw');
+      setTimeout(() => res.socket?.destroy(), 10);
+    });
+    const send = nodeTransport(4);
+    const started = Date.now();
+    await expect(send({ method: 'GET', url, headers: {}, timeoutMs: 5000 })).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('rejects with the socket error code when nothing listens', async () => {
     const { url, server } = await serve(echo);
     await new Promise((resolve) => server.close(resolve));

@@ -69,6 +69,7 @@ function exchange(
   return new Promise<TransportResponse>((resolve, reject) => {
     let settled = false;
     let responded = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (error: Error | undefined, value?: TransportResponse) => {
       if (settled) return;
       settled = true;
@@ -87,10 +88,13 @@ function exchange(
           finish(undefined, { status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
         );
         res.on('error', (error) => finish(error));
-        res.on('aborted', () => finish(new Error('response aborted')));
+        // A connection lost mid-body emits 'error'; 'close' before the body completed covers any other way it ends early.
+        res.on('close', () => {
+          if (!res.complete) finish(new Error('response aborted'));
+        });
       },
     );
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       const error = new Error(`timed out after ${timeoutMs} ms`);
       error.name = 'TimeoutError';
       finish(error);
