@@ -74,7 +74,7 @@ export class GroupCommit {
       for (const p of batch) await this.alone(p);
       return;
     }
-    batch.forEach((p, i) => p.resolve(results[i]));
+    for (const [i, p] of batch.entries()) p.resolve(results[i]);
   }
 
   private async alone(p: Pending): Promise<void> {
