@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunningSandbox, startSandbox } from '@brafa/sandbox';
+import { openWebhookInbox } from '@brafa/store-kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configForSandbox } from '../src/sandbox/config.js';
 import { brafa, tempDir } from './support.js';
@@ -98,6 +99,47 @@ describe('brafa commands against the sandbox server', () => {
     expect(run.code).toBe(0);
     expect(lockWrites()).toBe(before);
     expect(run.stdout).toMatch(/sync P1: \d+ bookings/);
+  });
+
+  it('dispatch moves webhooks a stopped `brafa serve` acknowledged into its inbox, and acts on them', async () => {
+    const token = running.sandbox.inspect.mewsTokens({ propertyId: 'P1' })[0]!;
+    const reservation = running.sandbox.scenario.reservation(token.ServiceOrderId);
+    running.sandbox.scenario.changeDates(reservation.id, {
+      arrival: reservation.arrival,
+      departure: '2099-12-28',
+    });
+    const database = `sqlite:${join(tmp.dir, 'brafa.db')}`;
+    const inbox = await openWebhookInbox(database);
+    await inbox!.accept({
+      jobs: [
+        {
+          kind: 'sync.bookings',
+          propertyId: 'P1',
+          payload: { bookingIds: [reservation.id] },
+          dedupeKey: `sync.bookings:P1:${reservation.id}`,
+        },
+      ],
+      log: {
+        propertyId: 'P1',
+        provider: 'mews',
+        receivedAt: new Date(),
+        status: 202,
+        payload: '{}',
+        events: ['bookings.changed'],
+        error: null,
+      },
+      now: new Date(),
+    });
+    inbox!.close();
+    const run = await cli('dispatch');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/webhooks: 1 acknowledged by brafa serve, now queued/);
+    const moved = running.sandbox.inspect
+      .mewsTokens({ propertyId: 'P1' })
+      .find((t) => t.ServiceOrderId === reservation.id);
+    expect(moved?.ValidityEndUtc).toMatch(/^2099-12-28/);
+    // Moved once: a second dispatch finds nothing to move.
+    expect((await cli('dispatch')).stdout).not.toMatch(/webhooks:/);
   });
 
   it('status lists bookings, codes by state and queue depth', async () => {

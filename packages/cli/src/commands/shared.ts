@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import {
   BrafaError,
   type DispatchResult,
@@ -6,6 +7,7 @@ import {
   type PropertyStatus,
   ValidationError,
 } from '@brafa/core';
+import { openWebhookInbox, webhookInboxPath } from '@brafa/store-kysely';
 import { loadConfig } from '../config/load.js';
 import type { BrafaConfig } from '../config/schema.js';
 import type { Reporter } from '../output/reporter.js';
@@ -37,6 +39,22 @@ export async function withRuntime<T>(
     return await fn(rt, config);
   } finally {
     await rt.close();
+  }
+}
+
+/**
+ * Webhooks a `brafa serve` acknowledged into its inbox file (`<database>-inbox`) and did not
+ * move into the database before it stopped (killed, or replaced by cron runs): moved now, so
+ * their jobs run with this dispatch. Nothing happens when there is no inbox file.
+ */
+export async function moveLeftoverWebhooks(rt: Runtime): Promise<number> {
+  const path = webhookInboxPath(rt.config.database);
+  if (path === undefined || !existsSync(path)) return 0;
+  const inbox = await openWebhookInbox(rt.config.database);
+  try {
+    return (await inbox?.moveInto(rt.store)) ?? 0;
+  } finally {
+    inbox?.close();
   }
 }
 

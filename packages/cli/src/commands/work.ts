@@ -6,6 +6,7 @@ import {
   EXIT,
   errorMessage,
   hasFailures,
+  moveLeftoverWebhooks,
   propertyIds,
   statusLines,
   windowOf,
@@ -82,6 +83,8 @@ export async function runCommand(
       }
       let dispatch: Awaited<ReturnType<typeof rt.engine.dispatch>> | undefined;
       if (mode !== 'sync') {
+        const moved = await moveLeftoverWebhooks(rt);
+        if (moved) ctx.reporter.line(`webhooks: ${moved} acknowledged by brafa serve, now queued`);
         const queued = (await rt.store.countJobs()).queued;
         const progress = ctx.reporter.progress('locks and write-backs', queued);
         feed.attach(progress, queued);
