@@ -131,6 +131,9 @@ describe('brafa commands against the sandbox server', () => {
       now: new Date(),
     });
     inbox!.close();
+    expect((await cli('status', '--property', 'P1')).stdout).toMatch(
+      /webhooks: 1 acknowledged by brafa serve, not yet queued/,
+    );
     const run = await cli('dispatch');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/webhooks: 1 acknowledged by brafa serve, now queued/);
@@ -138,8 +141,9 @@ describe('brafa commands against the sandbox server', () => {
       .mewsTokens({ propertyId: 'P1' })
       .find((t) => t.ServiceOrderId === reservation.id);
     expect(moved?.ValidityEndUtc).toMatch(/^2099-12-28/);
-    // Moved once: a second dispatch finds nothing to move.
+    // Moved once: a second dispatch finds nothing to move, and status shows nothing waiting.
     expect((await cli('dispatch')).stdout).not.toMatch(/webhooks:/);
+    expect((await cli('status', '--property', 'P1')).stdout).not.toMatch(/webhooks:/);
   });
 
   it('status lists bookings, codes by state and queue depth', async () => {

@@ -1,6 +1,7 @@
 export { detectDialect, type SqlDialect } from './dialect/detect.js';
 export { applyPragmas, createSqliteDialect, type SqliteTuning } from './dialect/sqlite.js';
 export {
+  countWaitingWebhooks,
   openWebhookInbox,
   WebhookInbox,
   type WebhookInboxOptions,

@@ -1,9 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AcceptedWebhook, Store } from '@brafa/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, openWebhookInbox, type WebhookInbox, webhookInboxPath } from '../src/index.js';
+import {
+  countWaitingWebhooks,
+  openStore,
+  openWebhookInbox,
+  type WebhookInbox,
+  webhookInboxPath,
+} from '../src/index.js';
 
 let dir: string;
 let url: string;
@@ -77,6 +83,17 @@ describe('WebhookInbox', () => {
     expect(await box.moveInto(store)).toBe(0);
   });
 
+  it('counts what waits without moving it, and without creating an inbox', async () => {
+    expect(await countWaitingWebhooks(url, store)).toBe(0);
+    expect(existsSync(webhookInboxPath(url)!)).toBe(false);
+    const box = await inbox();
+    for (let i = 0; i < 3; i++) await box.accept(accepted(i));
+    expect(await countWaitingWebhooks(url, store)).toBe(3);
+    expect(box.pending()).toBe(3);
+    await box.moveInto(store);
+    expect(await countWaitingWebhooks(url, store)).toBe(0);
+  });
+
   it('moves in batches, and an entry accepted while moving is moved by the next call', async () => {
     const box = await openWebhookInbox(url, { batchSize: 2 });
     if (!box) throw new Error('no inbox');
@@ -102,6 +119,8 @@ describe('WebhookInbox', () => {
     });
     await expect(box.moveInto(dying)).rejects.toThrow('killed after commit');
     expect(box.pending()).toBe(4);
+    // Still in the file, but already in the store: not waiting.
+    expect(await countWaitingWebhooks(url, store)).toBe(0);
     const restarted = await inbox();
     expect(await restarted.moveInto(store)).toBe(0);
     expect(restarted.pending()).toBe(0);

@@ -1,4 +1,5 @@
 import type { Plan, PropertyStatus } from '@brafa/core';
+import { countWaitingWebhooks } from '@brafa/store-kysely';
 import {
   type CommandContext,
   describePlan,
@@ -35,6 +36,11 @@ export async function statusCommand(ctx: CommandContext, o: { property?: string 
       statuses.push(s);
       for (const l of statusLines(s)) ctx.reporter.line(l);
     }
+    const waiting = await countWaitingWebhooks(rt.config.database, rt.store);
+    if (waiting)
+      ctx.reporter.line(
+        `webhooks: ${waiting} acknowledged by brafa serve, not yet queued (serve moves them when it runs; so does brafa dispatch)`,
+      );
     ctx.reporter.result(statuses);
     return statuses.some(hasFailures) ? EXIT.partial : EXIT.ok;
   });

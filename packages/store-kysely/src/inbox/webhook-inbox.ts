@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { AcceptedWebhook, NewJob, Store, WebhookLog } from '@brafa/core';
 import type Database from 'better-sqlite3';
 import { sqlitePath } from '../open-store.js';
@@ -122,6 +123,30 @@ export async function openWebhookInbox(
   const { default: Sqlite } = await import('better-sqlite3');
   const { busyTimeoutMs, ...rest } = options;
   return new WebhookInbox(new Sqlite(path, { timeout: busyTimeoutMs ?? 5000 }), rest);
+}
+
+/**
+ * Acknowledged webhooks in the inbox of a store URL that are not yet moved into `store`,
+ * without moving them and without creating an inbox (0 when there is none).
+ */
+export async function countWaitingWebhooks(url: string, store: Store): Promise<number> {
+  const path = webhookInboxPath(url);
+  if (path === undefined || !existsSync(path)) return 0;
+  const { default: Sqlite } = await import('better-sqlite3');
+  const db = new Sqlite(path, { fileMustExist: true, timeout: 5000 });
+  try {
+    const meta = db.prepare("select value from webhook_inbox_meta where key = 'id'").get() as
+      | { value: string }
+      | undefined;
+    if (!meta) return 0;
+    const moved = Number((await store.getCheckpoint(`webhook-inbox:${meta.value}`)) ?? 0);
+    const row = db.prepare('select count(*) as n from webhook_inbox where id > ?').get(moved) as {
+      n: number;
+    };
+    return row.n;
+  } finally {
+    db.close();
+  }
 }
 
 export function webhookInboxPath(url: string): string | undefined {
