@@ -191,6 +191,8 @@ async function walkWindow(
  * read by id, makes it cancelled here: its codes are revoked, and should it come back in a later
  * window it is stored again as the PMS then has it.
  */
+const RECHECK_PAGE = 1000;
+
 async function recheckVanished(
   ctx: EngineContext,
   property: Property,
@@ -201,10 +203,21 @@ async function recheckVanished(
   const from = addDays(localDateOf(window.start, property.timezone), 2);
   const to = addDays(localDateOf(window.end, property.timezone), -2);
   if (from > to) return;
-  const stored = await ctx.store.listBookings(property.id, { departingOnOrAfter: from });
-  const missing = stored.filter(
-    (b) => b.status === 'confirmed' && b.arrivalDate <= to && !seen.has(b.bookingId),
-  );
+  // A page at a time: a large property's bookings need not all be in memory to find the few
+  // the walk did not return.
+  const missing: BookingRecord[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const stored = await ctx.store.listBookings(property.id, {
+      departingOnOrAfter: from,
+      limit: RECHECK_PAGE,
+      ...(after === undefined ? {} : { afterBookingId: after }),
+    });
+    for (const b of stored)
+      if (b.status === 'confirmed' && b.arrivalDate <= to && !seen.has(b.bookingId)) missing.push(b);
+    if (stored.length < RECHECK_PAGE) break;
+    after = stored.at(-1)?.bookingId;
+  }
   if (missing.length === 0) return;
   let page: BookingPage = { bookings: [], quarantined: [] };
   if (provider.fetchBookingsByIds) page = await provider.fetchBookingsByIds(missing.map((b) => b.bookingId));
