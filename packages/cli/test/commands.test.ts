@@ -4,7 +4,7 @@ import { type RunningSandbox, startSandbox } from '@brafa/sandbox';
 import { openWebhookInbox } from '@brafa/store-kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configForSandbox } from '../src/sandbox/config.js';
-import { brafa, tempDir } from './support.js';
+import { acknowledgedWebhook, brafa, tempDir } from './support.js';
 
 /**
  * Every command end to end against the sandbox as a real loopback HTTP server (no msw):
@@ -110,26 +110,7 @@ describe('brafa commands against the sandbox server', () => {
     });
     const database = `sqlite:${join(tmp.dir, 'brafa.db')}`;
     const inbox = await openWebhookInbox(database);
-    await inbox!.accept({
-      jobs: [
-        {
-          kind: 'sync.bookings',
-          propertyId: 'P1',
-          payload: { bookingIds: [reservation.id] },
-          dedupeKey: `sync.bookings:P1:${reservation.id}`,
-        },
-      ],
-      log: {
-        propertyId: 'P1',
-        provider: 'mews',
-        receivedAt: new Date(),
-        status: 202,
-        payload: '{}',
-        events: ['bookings.changed'],
-        error: null,
-      },
-      now: new Date(),
-    });
+    await inbox!.accept(acknowledgedWebhook('P1', reservation.id));
     inbox!.close();
     expect((await cli('status', '--property', 'P1')).stdout).toMatch(
       /webhooks: 1 acknowledged by brafa serve, not yet queued/,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRuntime, type Runtime } from '../src/runtime.js';
 import { configForSandbox } from '../src/sandbox/config.js';
 import { type Service, startService } from '../src/serve/server.js';
-import { tempDir } from './support.js';
+import { acknowledgedWebhook, tempDir } from './support.js';
 
 async function until<T>(probe: () => T | Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -183,26 +183,7 @@ describe('serve: webhooks acknowledged by a service that then crashed', () => {
       // What a service acknowledged (202) just before it was killed: in the inbox, not yet moved.
       const inbox = await openWebhookInbox(database);
       expect(inbox?.path).toBe(webhookInboxPath(database));
-      await inbox!.accept({
-        jobs: [
-          {
-            kind: 'sync.bookings',
-            propertyId: 'P1',
-            payload: { bookingIds: [reservation.id] },
-            dedupeKey: `sync.bookings:P1:${reservation.id}`,
-          },
-        ],
-        log: {
-          propertyId: 'P1',
-          provider: 'mews',
-          receivedAt: new Date(),
-          status: 202,
-          payload: '{}',
-          events: ['bookings.changed'],
-          error: null,
-        },
-        now: new Date(),
-      });
+      await inbox!.accept(acknowledgedWebhook('P1', reservation.id));
       inbox!.close();
       service = await startService(rt, { port: 0, pollMs: 60_000, worker: 'thread' });
       const moved = await until(

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AcceptedWebhook } from '@brafa/core';
 import { type CliIO, main } from '../src/index.js';
 
 export interface CliRun {
@@ -25,4 +26,32 @@ export async function brafa(args: string[], env: NodeJS.ProcessEnv = {}): Promis
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'brafa-cli-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * What `brafa serve` writes to its inbox when it acknowledges a MEWS webhook for one
+ * reservation (a `sync.bookings` job and the log row): to play a service that stopped
+ * before moving it.
+ */
+export function acknowledgedWebhook(propertyId: string, reservationId: string): AcceptedWebhook {
+  return {
+    jobs: [
+      {
+        kind: 'sync.bookings',
+        propertyId,
+        payload: { bookingIds: [reservationId] },
+        dedupeKey: `sync.bookings:${propertyId}:${reservationId}`,
+      },
+    ],
+    log: {
+      propertyId,
+      provider: 'mews',
+      receivedAt: new Date(),
+      status: 202,
+      payload: '{}',
+      events: ['bookings.changed'],
+      error: null,
+    },
+    now: new Date(),
+  };
 }
