@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeBooking, makeProperty } from '../src/testing/fixtures.js';
-import { accessWindow, localInstant } from '../src/time/access-window.js';
+import { accessWindow, localDateOf, localInstant } from '../src/time/access-window.js';
 
 const iso = (d: Date) => d.toISOString();
 
@@ -69,5 +69,31 @@ describe('accessWindow', () => {
     const w = accessWindow(p, makeBooking({ arrivalDate: '2026-05-01', departureDate: '2026-05-02' }));
     expect(iso(w.validFrom)).toBe('2026-05-01T14:00:00.000Z');
     expect(iso(w.validTo)).toBe('2026-05-02T11:00:00.000Z');
+  });
+});
+
+describe('localDateOf', () => {
+  it('gives the date in the zone, the same on every call for the same instant and zone', () => {
+    const lateUtc = new Date('2026-03-28T23:30:00Z');
+    for (let i = 0; i < 3; i++) {
+      expect(localDateOf(lateUtc, 'Europe/Prague')).toBe('2026-03-29');
+      expect(localDateOf(lateUtc, 'America/New_York')).toBe('2026-03-28');
+      expect(localDateOf(lateUtc, 'UTC')).toBe('2026-03-28');
+    }
+  });
+
+  it('answers correctly after more distinct instants than it remembers', () => {
+    const start = Date.UTC(2026, 0, 1, 22, 30);
+    for (let day = 0; day < 5000; day++) {
+      const instant = new Date(start + day * 86_400_000);
+      const expected = instant.toISOString().slice(0, 10);
+      expect(localDateOf(instant, 'UTC')).toBe(expected);
+    }
+    expect(localDateOf(new Date('2026-07-01T22:30:00Z'), 'Europe/Prague')).toBe('2026-07-02');
+  });
+
+  it('gives an empty string for an unknown zone', () => {
+    expect(localDateOf(new Date(0), 'Not/AZone')).toBe('');
+    expect(localDateOf(new Date(0), 'Not/AZone')).toBe('');
   });
 });

@@ -7,6 +7,7 @@ import {
   BRAFA_TABLES,
   type BrafaDatabase,
   brafaMigrations,
+  createKyselyStore,
   createMigrator,
   MIGRATION_TABLE,
   migrateToLatest,
@@ -103,7 +104,7 @@ function migrationSuite(dialect: SqlDialect, newDatabase: () => Promise<Kysely<B
         job(8, null, 'queued', 90),
       ] as never)
       .execute();
-    expect(await migrateToLatest(db)).toEqual({ applied: ['0006_job_reruns'] });
+    expect((await migrator.migrateTo('0006_job_reruns')).error).toBeUndefined();
     const rows = await db
       .selectFrom('jobs')
       .select(['id', 'status', 'run_after', 'rerun_after', 'last_error'])
@@ -134,6 +135,41 @@ function migrationSuite(dialect: SqlDialect, newDatabase: () => Promise<Kysely<B
         .values(job(9, 'lock:c', 'queued', 1) as never)
         .execute(),
     ).rejects.toThrow();
+  });
+
+  it('0007 gives jobs queued before it priority 0, ahead of new lock jobs, and claims by priority', async () => {
+    const db = await fresh();
+    const migrator = createMigrator(db);
+    expect((await migrator.migrateTo('0006_job_reruns')).error).toBeUndefined();
+    await db
+      .insertInto('jobs')
+      .values({
+        kind: 'lock',
+        property_id: 'P1',
+        payload: '{"codeId":"old"}',
+        status: 'queued',
+        run_after: 500,
+        dedupe_key: 'lock:old',
+        attempts: 0,
+        created_at: 1,
+        updated_at: 1,
+      } as never)
+      .execute();
+    expect(await migrateToLatest(db)).toEqual({ applied: ['0007_job_priority'] });
+    const store = createKyselyStore(db);
+    await store.enqueueJobs(
+      [
+        { kind: 'lock', propertyId: 'P1', payload: { codeId: 'next-week' }, priority: 29_500_000 },
+        { kind: 'lock', propertyId: 'P1', payload: { codeId: 'today' }, priority: 29_400_000 },
+      ],
+      new Date(100),
+    );
+    const claimed = await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: new Date(1000) });
+    expect(claimed.map((j) => [j.payload.codeId, j.priority])).toEqual([
+      ['old', 0],
+      ['today', 29_400_000],
+      ['next-week', 29_500_000],
+    ]);
   });
 
   it('refuses to run on a database whose history has a migration this version does not know', async () => {

@@ -1,7 +1,7 @@
 import type { AccessCode } from '../domain/schemas.js';
 import type { LockCode } from '../ports/lock.js';
 import { sameWindow } from '../time/access-window.js';
-import { type EngineContext, JOB_KINDS, lockJobKey } from './context.js';
+import { type EngineContext, lockJob } from './context.js';
 import { codeName } from './lock-job.js';
 import { requireProperty } from './plan-and-persist.js';
 
@@ -120,17 +120,12 @@ export async function auditProperty(
     }
   }
   if (options.fix && findings.some((f) => f.fixed && f.codeId)) {
-    await ctx.store.enqueueJobs(
-      findings
-        .filter((f) => f.fixed && f.codeId)
-        .map((f) => ({
-          kind: JOB_KINDS.lock,
-          propertyId,
-          payload: { codeId: f.codeId! },
-          dedupeKey: lockJobKey(f.codeId!),
-        })),
-      now,
-    );
+    const byId = new Map(tracked.map((c) => [c.id, c]));
+    const repaired = findings.flatMap((f) => {
+      const code = f.fixed && f.codeId ? byId.get(f.codeId) : undefined;
+      return code ? [lockJob(code)] : [];
+    });
+    await ctx.store.enqueueJobs(repaired, now);
   }
   return { propertyId, locks: lockIds.length, codesOnLocks, findings };
 }

@@ -1,10 +1,11 @@
-import type { Property } from '../domain/schemas.js';
+import type { AccessCode, Property } from '../domain/schemas.js';
 import type { PasscodePolicy } from '../passcode/policy.js';
 import type { Clock } from '../ports/clock.js';
+import { JOB_PRIORITY_RANGE } from '../ports/job-priority.js';
 import type { LockProvider } from '../ports/lock.js';
 import type { Logger } from '../ports/logger.js';
 import type { PmsProvider } from '../ports/pms.js';
-import type { Store } from '../ports/store.js';
+import type { NewJob, Store } from '../ports/store.js';
 import type { RetryPolicy } from './backoff.js';
 import type { EngineEvent } from './events.js';
 import type { GroupCommit } from './group-commit.js';
@@ -40,5 +41,26 @@ export const JOB_KINDS = {
 } as const;
 
 export const lockJobKey = (codeId: string) => `lock:${codeId}`;
+
+const MINUTE_MS = 60_000;
+
+/**
+ * The job that brings a code to its lock. Its priority is the minute the code's window opens:
+ * among due lock jobs the soonest door goes first (a stay in progress before one next week), so
+ * a cold sync of months of bookings serves today's arrivals first, and a last-minute booking
+ * overtakes a backlog instead of waiting for it (lock operations can take seconds each).
+ */
+export function lockJob(code: Pick<AccessCode, 'id' | 'propertyId' | 'validFrom'>): NewJob {
+  const minute = Math.floor(code.validFrom.getTime() / MINUTE_MS);
+  return {
+    kind: JOB_KINDS.lock,
+    propertyId: code.propertyId,
+    payload: { codeId: code.id },
+    dedupeKey: lockJobKey(code.id),
+    priority: Number.isFinite(minute)
+      ? Math.min(JOB_PRIORITY_RANGE.max, Math.max(JOB_PRIORITY_RANGE.min, minute))
+      : 0,
+  };
+}
 export const writeBackJobKey = (propertyId: string) => `writeback:${propertyId}`;
 export const planJobKey = (propertyId: string) => `plan:${propertyId}`;

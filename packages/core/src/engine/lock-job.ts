@@ -9,7 +9,7 @@ import {
 import type { LockCode } from '../ports/lock.js';
 import type { Job } from '../ports/store.js';
 import { sameWindow } from '../time/access-window.js';
-import { type EngineContext, JOB_KINDS, lockJobKey, writeBackJobKey } from './context.js';
+import { type EngineContext, JOB_KINDS, lockJob, writeBackJobKey } from './context.js';
 import { planAndPersist } from './plan-and-persist.js';
 
 /** The tag we put on every code, so a code whose add response was lost can be recognised. */
@@ -102,12 +102,7 @@ export async function runLockJob(ctx: EngineContext, job: Job): Promise<boolean>
         lockCodeId: outcome.lockCodeId,
         lockPasscode: outcome.lockPasscode,
       });
-      enqueue({
-        kind: JOB_KINDS.lock,
-        propertyId: code.propertyId,
-        payload: { codeId: code.id },
-        dedupeKey: lockJobKey(code.id),
-      });
+      enqueue(lockJob(code));
     }
     // The PMS learns about it only now that the lock accepted it (or let it go).
     enqueue({

@@ -11,7 +11,7 @@ import { plan as computePlan, resolveUnit, summarizePlan } from '../planner/plan
 import type { Plan } from '../planner/types.js';
 import type { NewJob, Store } from '../ports/store.js';
 import { addDays, localDateOf } from '../time/access-window.js';
-import { type EngineContext, JOB_KINDS, lockJobKey, writeBackJobKey } from './context.js';
+import { type EngineContext, JOB_KINDS, lockJob, writeBackJobKey } from './context.js';
 
 export async function requireProperty(store: Store, propertyId: string): Promise<Property> {
   const property = await store.getProperty(propertyId);
@@ -228,12 +228,7 @@ async function persistPlan(
   }
   const taken = await store.insertAccessCodes(brandNew);
   if (taken.length) throw new PlanConflict(taken[0]!);
-  const jobs: NewJob[] = changed.map((row) => ({
-    kind: JOB_KINDS.lock,
-    propertyId,
-    payload: { codeId: row.id },
-    dedupeKey: lockJobKey(row.id),
-  }));
+  const jobs: NewJob[] = changed.map(lockJob);
   if (changed.length) {
     jobs.push({
       kind: JOB_KINDS.writeBack,

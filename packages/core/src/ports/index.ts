@@ -1,4 +1,5 @@
 export * from './clock.js';
+export * from './job-priority.js';
 export * from './lock.js';
 export * from './logger.js';
 export * from './pms.js';

@@ -22,6 +22,13 @@ export interface NewJob {
   /** Not claimable before this instant (default: now). */
   runAfter?: Date;
   /**
+   * Among due jobs, lower runs first (default 0); equal ones go by `runAfter`, then by age.
+   * The engine gives a lock job the minute its code's window opens, so a backlog of codes
+   * reaches the doors of the soonest guests first, and a booking made at the last minute is
+   * not queued behind months of future stays.
+   */
+  priority?: number;
+  /**
    * At most one job per key is queued or running at any time, across every process sharing
    * the store. Enqueueing while that job is *queued* returns it (its `runAfter` moves to the
    * earlier of the two). While it is *running*, enqueueing returns it too and asks for one
@@ -39,6 +46,8 @@ export interface Job {
   payload: JsonObject;
   status: JobStatus;
   runAfter: Date;
+  /** See `NewJob.priority`; a de-duplicated enqueue keeps the lower (more urgent) value. */
+  priority: number;
   dedupeKey: string | null;
   /** Claims so far (a reclaimed expired lease counts as one more); back to 0 for a rerun. */
   attempts: number;
@@ -181,7 +190,8 @@ export interface Store {
   enqueueJobs(jobs: NewJob[], now: Date): Promise<string[]>;
   /**
    * Atomically claim up to `limit` jobs that are queued and due (`runAfter <= now`), or
-   * running with an expired lease, oldest `runAfter` first. Claimed jobs become `running`
+   * running with an expired lease: lowest `priority` first, then oldest `runAfter`, then
+   * oldest job. Claimed jobs become `running`
    * with this owner and a lease until `now + leaseMs`; `attempts` is incremented.
    */
   claimJobs(options: ClaimOptions): Promise<Job[]>;

@@ -121,6 +121,40 @@ export function describeEngineConformance(name: string, options: EngineSuiteOpti
       expect((await store.getBooking('P1', 'B1'))?.writeBackRef).toBe(written?.ref);
     });
 
+    it('the soonest stays reach their doors first; a last-minute booking overtakes a backlog', async () => {
+      const serial = createEngine({
+        store,
+        lock,
+        providers: () => pms,
+        passcode: { secret: SECRET },
+        clock,
+        random: () => 0.5,
+        concurrency: 1,
+        onEvent: (e) => events.push(e),
+      });
+      // Booking ids (the order the plan meets them in) run against the arrival dates.
+      const stays = [
+        booking('A', { arrivalDate: '2026-05-15', departureDate: '2026-05-17' }),
+        booking('B', { arrivalDate: '2026-04-28', departureDate: '2026-04-30', resourceId: 'res-102' }),
+        booking('C', { arrivalDate: '2026-05-05', departureDate: '2026-05-07' }),
+        booking('D', { arrivalDate: '2026-04-22', departureDate: '2026-04-24', resourceId: 'res-102' }),
+      ];
+      pms.setBookings(stays);
+      await serial.syncProperty('P1');
+      // Planned later, arriving today: it must not wait for the four planned before it.
+      pms.setBookings([...stays, booking('E', { arrivalDate: '2026-04-20', departureDate: '2026-04-21' })]);
+      await serial.syncProperty('P1');
+      await serial.dispatch();
+      const bookingOf = new Map(
+        (await store.listAccessCodes({ propertyId: 'P1' })).map((c) => [c.id, c.bookingId]),
+      );
+      const order = events.flatMap((e) =>
+        e.type === 'lock.call' ? [`${bookingOf.get(e.codeId)}@${e.lockId}`] : [],
+      );
+      expect(order.map((o) => o.split('@')[0])).toEqual(['E', 'E', 'D', 'D', 'B', 'B', 'C', 'C', 'A', 'A']);
+      expect(lock.codesOn('ENTRANCE')).toHaveLength(5);
+    });
+
     it('a re-sync with no change makes no lock call and no PMS write', async () => {
       pms.setBookings([booking('B1'), booking('B2', { resourceId: 'res-102' })]);
       await run();

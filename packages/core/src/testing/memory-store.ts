@@ -9,6 +9,7 @@ import {
   type Unit,
   type UnitMapping,
 } from '../domain/schemas.js';
+import { assertJobPriority } from '../ports/job-priority.js';
 import type {
   AccessCodeQuery,
   ClaimOptions,
@@ -188,6 +189,7 @@ export class MemoryStore implements Store {
   }
 
   async enqueueJobs(jobs: NewJob[], now: Date): Promise<string[]> {
+    for (const job of jobs) assertJobPriority(job.priority);
     const ids: string[] = [];
     for (const job of jobs) {
       const runAfter = job.runAfter ?? now;
@@ -196,6 +198,8 @@ export class MemoryStore implements Store {
             (j) => j.dedupeKey === job.dedupeKey && (j.status === 'queued' || j.status === 'running'),
           )
         : undefined;
+      const priority = job.priority ?? 0;
+      if (existing) existing.priority = Math.min(existing.priority, priority);
       if (existing?.status === 'queued') {
         if (runAfter < existing.runAfter) existing.runAfter = new Date(runAfter);
         ids.push(existing.id);
@@ -214,6 +218,7 @@ export class MemoryStore implements Store {
         payload: clone(job.payload),
         status: 'queued',
         runAfter: new Date(runAfter),
+        priority,
         dedupeKey: job.dedupeKey ?? null,
         attempts: 0,
         rerunAfter: null,
@@ -237,7 +242,12 @@ export class MemoryStore implements Store {
           ((j.status === 'queued' && j.runAfter.getTime() <= now) ||
             (j.status === 'running' && j.leaseExpiresAt !== null && j.leaseExpiresAt.getTime() <= now)),
       )
-      .sort((a, b) => a.runAfter.getTime() - b.runAfter.getTime() || Number(a.id) - Number(b.id))
+      .sort(
+        (a, b) =>
+          a.priority - b.priority ||
+          a.runAfter.getTime() - b.runAfter.getTime() ||
+          Number(a.id) - Number(b.id),
+      )
       .slice(0, options.limit);
     for (const j of due) {
       j.status = 'running';

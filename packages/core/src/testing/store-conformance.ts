@@ -295,6 +295,54 @@ export function describeStoreConformance(name: string, options: StoreConformance
         expect((await store.getJob(c!))?.status).toBe('queued');
       });
 
+      it('claims the lowest priority first, then the oldest runAfter, then the oldest job', async () => {
+        const job = (codeId: string, runAfter: Date, priority?: number) => ({
+          kind: 'lock',
+          propertyId: 'P1',
+          payload: { codeId },
+          runAfter,
+          ...(priority === undefined ? {} : { priority }),
+        });
+        const [later, soon, dflt, soonOlder, urgent, notDue] = await store.enqueueJobs(
+          [
+            job('later', at(1), 29_000_000),
+            job('soon', at(2), 28_000_000),
+            job('default', at(3)),
+            job('soon-older', at(1), 28_000_000),
+            job('urgent', at(4), -5),
+            job('not-due', at(50), -10),
+          ],
+          T0,
+        );
+        const first = await store.claimJobs({ owner: 'w1', limit: 2, leaseMs: 30_000, now: at(10) });
+        expect(first.map((j) => j.id)).toEqual([urgent, dflt]);
+        expect(first.map((j) => j.priority)).toEqual([-5, 0]);
+        const rest = await store.claimJobs({ owner: 'w1', limit: 10, leaseMs: 30_000, now: at(10) });
+        expect(rest.map((j) => j.id)).toEqual([soonOlder, soon, later]);
+        expect((await store.getJob(notDue!))?.status).toBe('queued');
+        expect((await store.getJob(later!))?.priority).toBe(29_000_000);
+      });
+
+      it('keeps the more urgent priority when a key is enqueued again, queued or running', async () => {
+        const key = { kind: 'lock', propertyId: 'P1', payload: { codeId: 'k' }, dedupeKey: 'lock:k' };
+        const [a] = await store.enqueueJobs([{ ...key, priority: 500 }], T0);
+        await store.enqueueJobs([{ ...key, priority: 900 }], at(1));
+        expect((await store.getJob(a!))?.priority).toBe(500);
+        await store.enqueueJobs([{ ...key, priority: 100 }], at(2));
+        expect((await store.getJob(a!))?.priority).toBe(100);
+        await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 60_000, now: at(3) });
+        await store.enqueueJobs([{ ...key, priority: 7 }], at(4));
+        expect(await store.completeJob(a!, 'w1', at(5))).toBe(true);
+        expect(await store.getJob(a!)).toMatchObject({ status: 'queued', priority: 7 });
+      });
+
+      it('rejects a priority that is not a whole number, naming it', async () => {
+        await expect(
+          store.enqueueJobs([{ kind: 'lock', propertyId: 'P1', payload: {}, priority: 1.5 }], T0),
+        ).rejects.toThrow(/priority.*1\.5/);
+        expect((await store.countJobs()).queued).toBe(0);
+      });
+
       it('respects the claim limit, kinds and property filters', async () => {
         await store.enqueueJobs(
           [

@@ -8,6 +8,7 @@ import { jobs } from './0003-jobs.js';
 import { auditAndCheckpoints } from './0004-audit.js';
 import { leases } from './0005-leases.js';
 import { jobReruns } from './0006-job-reruns.js';
+import { jobPriority } from './0007-job-priority.js';
 
 /**
  * Every schema version, in order. They live in code (not files on disk) so the built
@@ -21,6 +22,7 @@ export const brafaMigrations: Readonly<Record<string, Migration>> = Object.freez
   '0004_audit_and_checkpoints': auditAndCheckpoints,
   '0005_leases': leases,
   '0006_job_reruns': jobReruns,
+  '0007_job_priority': jobPriority,
 });
 
 /**

@@ -105,6 +105,8 @@ export interface JobsTable {
   payload: string;
   status: string;
   run_after: Instant;
+  /** Lower is claimed first among due jobs; see `NewJob.priority`. */
+  priority: Generated<number>;
   dedupe_key: string | null;
   attempts: number;
   /** Asked for by an enqueue of the same key while the job ran; see `NewJob.dedupeKey`. */

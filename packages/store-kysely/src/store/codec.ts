@@ -177,6 +177,7 @@ export function rowToJob(r: Selectable<JobsTable>): Job {
     payload: JSON.parse(r.payload) as JsonObject,
     status: r.status as JobStatus,
     runAfter: toDate(r.run_after),
+    priority: Number(r.priority),
     dedupeKey: r.dedupe_key,
     attempts: Number(r.attempts),
     rerunAfter: toDateOrNull(r.rerun_after),

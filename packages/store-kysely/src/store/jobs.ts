@@ -1,4 +1,4 @@
-import type { ClaimOptions, Job, JobStatus, NewJob } from '@brafa/core';
+import { assertJobPriority, type ClaimOptions, type Job, type JobStatus, type NewJob } from '@brafa/core';
 import {
   type ExpressionBuilder,
   type Insertable,
@@ -18,13 +18,22 @@ interface ActiveJob {
   status: 'queued' | 'running';
   runAfter: number;
   rerunAfter: number | null;
+  priority: number;
+}
+
+/** What the enqueued jobs of one key ask for together. */
+interface Wanted {
+  runAfter: number;
+  priority: number;
+  job: NewJob;
 }
 
 /**
  * Enqueue in one transaction, keeping at most one queued-or-running job per dedupe key (the
  * partial unique index `jobs_active_dedupe_uidx` enforces it): a key that is queued has its
  * run time pulled to the earlier of the two; a key that is running gets `rerun_after`, so the
- * job runs once more after the current run instead of a second job running beside it.
+ * job runs once more after the current run instead of a second job running beside it. Either
+ * way the job keeps the lower (more urgent) priority.
  * On PostgreSQL the active rows are locked first (a claimer, which skips locked rows, cannot
  * take one between our read and our update; a finishing owner waits and then sees the rerun),
  * and a key another transaction inserted since our read is detected by `ON CONFLICT DO
@@ -32,22 +41,31 @@ interface ActiveJob {
  */
 export async function enqueueJobs(ctx: StoreContext, jobs: NewJob[], now: Date): Promise<string[]> {
   if (jobs.length === 0) return [];
+  for (const job of jobs) assertJobPriority(job.priority);
   return ctx.atomic(async (db) => {
-    // Earliest run time asked for per key, and the job that creates the key's row if needed.
-    const wanted = new Map<string, { runAfter: number; job: NewJob }>();
+    // Earliest run time and most urgent priority asked for per key, and the job that creates
+    // the key's row if needed.
+    const wanted = new Map<string, Wanted>();
     for (const job of jobs) {
       if (!job.dedupeKey) continue;
       const runAfter = ms(job.runAfter ?? now);
+      const priority = job.priority ?? 0;
       const seen = wanted.get(job.dedupeKey);
-      if (!seen) wanted.set(job.dedupeKey, { runAfter, job });
-      else if (runAfter < seen.runAfter) seen.runAfter = runAfter;
+      if (!seen) wanted.set(job.dedupeKey, { runAfter, priority, job });
+      else {
+        seen.runAfter = Math.min(seen.runAfter, runAfter);
+        seen.priority = Math.min(seen.priority, priority);
+      }
     }
     const active = await activeByKey(ctx, db, [...wanted.keys()]);
 
-    const rowFor = (key: string) => newRow(wanted.get(key)!.job, wanted.get(key)!.runAfter, now);
+    const rowFor = (key: string) => {
+      const { job, runAfter, priority } = wanted.get(key)!;
+      return newRow(job, runAfter, priority, now);
+    };
     const unkeyed = jobs
       .filter((job) => !job.dedupeKey)
-      .map((job) => newRow(job, ms(job.runAfter ?? now), now));
+      .map((job) => newRow(job, ms(job.runAfter ?? now), job.priority ?? 0, now));
     let missing = [...wanted.keys()].filter((key) => !active.has(key));
     const inserted = await insertJobs(ctx, db, [...unkeyed, ...missing.map(rowFor)]);
     const created = inserted.byKey;
@@ -63,7 +81,7 @@ export async function enqueueJobs(ctx: StoreContext, jobs: NewJob[], now: Date):
       for (const [key, id] of retried.byKey) created.set(key, id);
     }
 
-    for (const [key, job] of active) await joinActive(db, job, wanted.get(key)!.runAfter, now);
+    for (const [key, job] of active) await joinActive(db, job, wanted.get(key)!, now);
 
     let next = 0;
     return jobs.map((job) => {
@@ -73,13 +91,14 @@ export async function enqueueJobs(ctx: StoreContext, jobs: NewJob[], now: Date):
   });
 }
 
-function newRow(job: NewJob, runAfter: number, now: Date): Insertable<JobsTable> {
+function newRow(job: NewJob, runAfter: number, priority: number, now: Date): Insertable<JobsTable> {
   return {
     kind: job.kind,
     property_id: job.propertyId,
     payload: JSON.stringify(job.payload),
     status: 'queued',
     run_after: runAfter,
+    priority,
     dedupe_key: job.dedupeKey ?? null,
     attempts: 0,
     created_at: ms(now),
@@ -87,23 +106,22 @@ function newRow(job: NewJob, runAfter: number, now: Date): Insertable<JobsTable>
   };
 }
 
-/** A queued job runs no later than asked; a running one is asked for one more run. */
-async function joinActive(db: Kysely<BrafaDatabase>, job: ActiveJob, runAfter: number, now: Date) {
+/**
+ * A queued job runs no later than asked; a running one is asked for one more run. Both keep
+ * the more urgent priority. One UPDATE at most, and none when nothing changes.
+ */
+async function joinActive(db: Kysely<BrafaDatabase>, job: ActiveJob, want: Wanted, now: Date) {
+  const patch: { run_after?: number; rerun_after?: number; priority?: number } = {};
   if (job.status === 'queued') {
-    if (runAfter >= job.runAfter) return;
-    job.runAfter = runAfter;
-    await db
-      .updateTable('jobs')
-      .set({ run_after: runAfter, updated_at: ms(now) })
-      .where('id', '=', Number(job.id))
-      .execute();
-    return;
+    if (want.runAfter < job.runAfter) patch.run_after = job.runAfter = want.runAfter;
+  } else if (job.rerunAfter === null || want.runAfter < job.rerunAfter) {
+    patch.rerun_after = job.rerunAfter = want.runAfter;
   }
-  if (job.rerunAfter !== null && runAfter >= job.rerunAfter) return;
-  job.rerunAfter = runAfter;
+  if (want.priority < job.priority) patch.priority = job.priority = want.priority;
+  if (Object.keys(patch).length === 0) return;
   await db
     .updateTable('jobs')
-    .set({ rerun_after: runAfter, updated_at: ms(now) })
+    .set({ ...patch, updated_at: ms(now) })
     .where('id', '=', Number(job.id))
     .execute();
 }
@@ -119,7 +137,7 @@ async function activeByKey(
     // not bind parameters: only then can SQLite prove `jobs_active_dedupe_uidx` applies.
     const rows = await db
       .selectFrom('jobs')
-      .select(['id', 'dedupe_key', 'status', 'run_after', 'rerun_after'])
+      .select(['id', 'dedupe_key', 'status', 'run_after', 'rerun_after', 'priority'])
       .where(sql<boolean>`status in ('queued', 'running')`)
       .where('dedupe_key', 'in', part)
       .$if(ctx.dialect === 'postgres', (q) => q.forUpdate())
@@ -131,6 +149,7 @@ async function activeByKey(
         status: row.status as ActiveJob['status'],
         runAfter: Number(row.run_after),
         rerunAfter: row.rerun_after === null ? null : Number(row.rerun_after),
+        priority: Number(row.priority),
       });
     }
   }
@@ -204,6 +223,7 @@ export async function claimJobs(ctx: StoreContext, options: ClaimOptions): Promi
         .where(claimable(now))
         .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds!))
         .$if(propertyId !== undefined, (q) => q.where('property_id', '=', propertyId!))
+        .orderBy('priority')
         .orderBy('run_after')
         .orderBy('id')
         .limit(limit);
@@ -230,16 +250,22 @@ export async function claimJobs(ctx: StoreContext, options: ClaimOptions): Promi
         .execute();
     });
   }
-  return rows
-    .map(rowToJob)
-    .sort((a, b) => a.runAfter.getTime() - b.runAfter.getTime() || Number(a.id) - Number(b.id));
+  return rows.map(rowToJob).sort(claimOrder);
+}
+
+/** The order jobs are claimed in: priority, then run time, then age. */
+function claimOrder(
+  a: { priority: number; runAfter: number | Date; id: number | string },
+  b: { priority: number; runAfter: number | Date; id: number | string },
+): number {
+  return a.priority - b.priority || Number(a.runAfter) - Number(b.runAfter) || Number(a.id) - Number(b.id);
 }
 
 /**
- * The first `limit` claimable ids by (run_after, id). One `OR` over both conditions made
- * SQLite read and sort every queued row on each claim (quadratic over a large backlog);
- * two queries walk `jobs_due_idx` (status, run_after, id) in order and `jobs_lease_idx`
- * (status, lease_expires_at), and stop after `limit` rows.
+ * The first `limit` claimable ids by (priority, run_after, id). One `OR` over both conditions
+ * made SQLite read and sort every queued row on each claim (quadratic over a large backlog);
+ * two queries walk `jobs_due_priority_idx` (status, priority, run_after, id) in order and
+ * `jobs_lease_idx` (status, lease_expires_at), and stop after `limit` rows.
  */
 async function pickSqlite(
   db: Kysely<BrafaDatabase>,
@@ -251,12 +277,13 @@ async function pickSqlite(
   const base = () =>
     db
       .selectFrom('jobs')
-      .select(['id', 'run_after'])
+      .select(['id', 'run_after', 'priority'])
       .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds!))
       .$if(propertyId !== undefined, (q) => q.where('property_id', '=', propertyId!));
   const due = await base()
     .where('status', '=', 'queued')
     .where('run_after', '<=', now)
+    .orderBy('priority')
     .orderBy('run_after')
     .orderBy('id')
     .limit(limit)
@@ -264,13 +291,14 @@ async function pickSqlite(
   const expired = await base()
     .where('status', '=', 'running')
     .where('lease_expires_at', '<=', now)
+    .orderBy('priority')
     .orderBy('run_after')
     .orderBy('id')
     .limit(limit)
     .execute();
   return [...due, ...expired]
-    .map((r) => ({ id: Number(r.id), runAfter: Number(r.run_after) }))
-    .sort((a, b) => a.runAfter - b.runAfter || a.id - b.id)
+    .map((r) => ({ id: Number(r.id), runAfter: Number(r.run_after), priority: Number(r.priority) }))
+    .sort(claimOrder)
     .slice(0, limit)
     .map((r) => r.id);
 }
