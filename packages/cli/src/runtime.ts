@@ -199,6 +199,9 @@ export async function openRuntime(config: BrafaConfig, options: RuntimeOptions =
         ? { failedRetryMs: config.worker.failedRetryMinutes * 60_000 }
         : {}),
       ...(config.worker.leaseSeconds !== undefined ? { leaseMs: config.worker.leaseSeconds * 1000 } : {}),
+      ...(config.worker.writeBackMaxDelaySeconds !== undefined
+        ? { writeBackMaxDelayMs: config.worker.writeBackMaxDelaySeconds * 1000 }
+        : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.workerId ? { workerId: options.workerId } : {}),
     });

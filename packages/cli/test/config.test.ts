@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, substituteEnv } from '../src/config/load.js';
-import { secretsOf } from '../src/runtime.js';
+import { openRuntime, secretsOf } from '../src/runtime.js';
 
 const base = () => ({
   database: 'sqlite::memory:',
@@ -42,6 +42,29 @@ describe('config', () => {
       roomId: 'R101',
       unitName: '101',
     });
+  });
+
+  it('passes the worker tuning to the engine, in its units', async () => {
+    const config = parseConfig(
+      { ...base(), worker: { concurrency: 4, leaseSeconds: 90, writeBackMaxDelaySeconds: 12 } },
+      { BRAFA_SECRET: 'from-the-environment' },
+    );
+    const runtime = await openRuntime(config);
+    try {
+      expect(runtime.engine.context).toMatchObject({
+        concurrency: 4,
+        leaseMs: 90_000,
+        writeBackMaxDelayMs: 12_000,
+      });
+    } finally {
+      await runtime.close();
+    }
+    const defaults = await openRuntime(parseConfig(base(), { BRAFA_SECRET: 'from-the-environment' }));
+    try {
+      expect(defaults.engine.context.writeBackMaxDelayMs).toBe(30_000);
+    } finally {
+      await defaults.close();
+    }
   });
 
   it('names the key that uses a missing variable', () => {

@@ -123,6 +123,11 @@ export const configSchema = z.strictObject({
       /** Job lease: a killed worker's jobs go to others after this long (default 300). */
       leaseSeconds: z.number().min(1).optional(),
       /**
+       * A write-back waits until no lock work is queued (one batched PMS write per burst), but
+       * during a long backlog no longer than this (default 30).
+       */
+      writeBackMaxDelaySeconds: z.number().min(0).optional(),
+      /**
        * `brafa serve` runs its worker loop in a thread of its own, so webhook acks never wait
        * behind lock work (default true; an in-memory SQLite database always runs it inline).
        */

@@ -26,6 +26,8 @@ export interface EngineContext {
   workerId: string;
   leaseMs: number;
   concurrency: number;
+  /** A write-back due this long runs even while lock work is still queued (see `dispatch`). */
+  writeBackMaxDelayMs: number;
   /** Shared transactions for the small writes that end each lock operation. */
   commits: GroupCommit;
   /** Providers already reported as unable to write back (logged once, then skipped). */

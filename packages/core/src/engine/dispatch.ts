@@ -31,6 +31,8 @@ export interface DispatchResult {
 
 const WORK_KINDS = [JOB_KINDS.lock, JOB_KINDS.syncBookings, JOB_KINDS.syncUnits, JOB_KINDS.plan];
 
+export const DEFAULT_WRITE_BACK_MAX_DELAY_MS = 30_000;
+
 /** Runs a job; true when the job already marked itself done (in its own last transaction). */
 async function runJob(ctx: EngineContext, job: Job): Promise<boolean> {
   switch (job.kind) {
@@ -57,8 +59,11 @@ async function runJob(ctx: EngineContext, job: Job): Promise<boolean> {
 
 /**
  * Claim due jobs and run them, up to `concurrency` at a time. Lock and sync work goes
- * first; write-back jobs are claimed only when no other work is due or running, so each
- * property's PMS gets one batched write for everything the locks just accepted.
+ * first; write-back jobs are claimed when no other work is due or running, so each
+ * property's PMS gets one batched write for everything the locks just accepted — or, during
+ * a long backlog, once they have been due for `writeBackMaxDelayMs`: at real gateway latencies
+ * a cold sync runs for minutes or hours, and a guest whose door already has the code must not
+ * wait for the whole backlog to learn it from the PMS.
  */
 export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}): Promise<DispatchResult> {
   const result: DispatchResult = { processed: 0, succeeded: 0, retried: 0, dead: 0, byKind: {} };
@@ -96,19 +101,35 @@ export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}
     }
   };
 
-  const claim = (limit: number, kinds: string[]) =>
-    ctx.store.claimJobs({
+  const claim = (limit: number, kinds: string[], dueFor = 0) => {
+    const now = ctx.clock.now().getTime();
+    // "Due for at least dueFor" is a claim as of that long ago, with the lease lengthened by
+    // as much so it still ends leaseMs from now.
+    return ctx.store.claimJobs({
       owner: ctx.workerId,
       limit,
-      leaseMs: ctx.leaseMs,
-      now: ctx.clock.now(),
+      leaseMs: ctx.leaseMs + dueFor,
+      now: new Date(now - dueFor),
       kinds,
       ...(options.propertyId ? { propertyId: options.propertyId } : {}),
     });
+  };
+  // Looking for overdue write-backs costs a claim transaction: a few times per delay at most.
+  const overdueEvery = Math.max(1, ctx.writeBackMaxDelayMs / 4);
+  let nextOverdueCheck = ctx.clock.now().getTime() + overdueEvery;
 
   while (result.processed + active.size < maxJobs) {
     if (!untilIdle && claimedAny && active.size === 0) break;
     const free = Math.min(ctx.concurrency - active.size, maxJobs - result.processed - active.size);
+    if (free > 0 && ctx.clock.now().getTime() >= nextOverdueCheck) {
+      nextOverdueCheck = ctx.clock.now().getTime() + overdueEvery;
+      const overdue = await claim(free, [JOB_KINDS.writeBack], ctx.writeBackMaxDelayMs);
+      if (overdue.length) {
+        claimedAny = true;
+        startAll(overdue);
+        continue;
+      }
+    }
     const enough = Math.min(batch, maxJobs - result.processed - active.size);
     if (free > 0 && (active.size === 0 || (free >= enough && finishedSinceShortClaim >= enough))) {
       let jobs = await claim(free, WORK_KINDS);

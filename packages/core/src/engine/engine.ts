@@ -13,7 +13,12 @@ import type { Job, JobStatus, Store } from '../ports/store.js';
 import { type AuditOptions, type AuditReport, auditProperty } from './audit.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
 import { type EngineContext, JOB_KINDS } from './context.js';
-import { type DispatchOptions, type DispatchResult, dispatch } from './dispatch.js';
+import {
+  DEFAULT_WRITE_BACK_MAX_DELAY_MS,
+  type DispatchOptions,
+  type DispatchResult,
+  dispatch,
+} from './dispatch.js';
 import type { EngineEventHandler } from './events.js';
 import { GroupCommit } from './group-commit.js';
 import { planAndPersist, planOnly, requireProperty } from './plan-and-persist.js';
@@ -40,6 +45,12 @@ export interface EngineOptions {
   failedRetryMs?: number;
   /** Job lease; a worker that dies mid-job loses its jobs after this long. Default 5 min. */
   leaseMs?: number;
+  /**
+   * Write-backs wait until no lock work is queued, so the PMS gets one batched write for a
+   * burst; during a long backlog one that has waited this long runs anyway, so codes already
+   * on their doors reach the PMS (and the guest). Default 30 s.
+   */
+  writeBackMaxDelayMs?: number;
   /** Jitter source (tests pass a seeded one). */
   random?: () => number;
 }
@@ -163,6 +174,7 @@ export function createEngine(options: EngineOptions): Engine {
     workerId: options.workerId ?? `worker-${randomUUID()}`,
     leaseMs: options.leaseMs ?? 5 * 60_000,
     concurrency: Math.max(1, options.concurrency ?? 16),
+    writeBackMaxDelayMs: Math.max(0, options.writeBackMaxDelayMs ?? DEFAULT_WRITE_BACK_MAX_DELAY_MS),
     warnedNoWriteBack: new Set(),
     commits: new GroupCommit(options.store, clock),
   };

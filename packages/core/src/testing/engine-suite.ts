@@ -155,6 +155,44 @@ export function describeEngineConformance(name: string, options: EngineSuiteOpti
       expect(lock.codesOn('ENTRANCE')).toHaveLength(5);
     });
 
+    it('during a long backlog, codes already on their doors reach the PMS after writeBackMaxDelayMs', async () => {
+      // Every lock operation takes 10 s of the engine's clock (a slow gateway).
+      const slow = Object.create(lock) as MemoryLock;
+      slow.addCode = async (input) => {
+        clock.advance(10_000);
+        return lock.addCode(input);
+      };
+      const patient = createEngine({
+        store,
+        lock: slow,
+        providers: () => pms,
+        passcode: { secret: SECRET },
+        clock,
+        random: () => 0.5,
+        concurrency: 1,
+        writeBackMaxDelayMs: 30_000,
+        onEvent: (e) => events.push(e),
+      });
+      const stays = ['K1', 'K2', 'K3', 'K4', 'K5', 'K6'].map((id, i) =>
+        booking(id, {
+          arrivalDate: `2026-05-${String(1 + i * 3).padStart(2, '0')}`,
+          departureDate: `2026-05-${String(2 + i * 3).padStart(2, '0')}`,
+        }),
+      );
+      pms.setBookings(stays);
+      await patient.syncProperty('P1');
+      await patient.dispatch();
+      const seq = events.map((e) => e.type).filter((t) => t === 'lock.call' || t === 'writeback.done');
+      const firstWrite = seq.indexOf('writeback.done');
+      // Written back while lock calls were still to come, not only once the queue was empty.
+      expect(firstWrite).toBeGreaterThan(0);
+      expect(seq.slice(firstWrite).filter((t) => t === 'lock.call').length).toBeGreaterThan(0);
+      // And nothing is lost: every stay ends written back with the digits on its doors.
+      for (const s of stays)
+        expect(pms.writtenFor(s.bookingId)?.passcode).toBe((await code(s.bookingId, 'L101'))?.passcode);
+      expect(pms.writeCount()).toBe(stays.length);
+    });
+
     it('a re-sync with no change makes no lock call and no PMS write', async () => {
       pms.setBookings([booking('B1'), booking('B2', { resourceId: 'res-102' })]);
       await run();
