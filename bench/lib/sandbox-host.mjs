@@ -24,16 +24,21 @@ const ops = {
   /** Completion times of calls (ms since epoch) for one endpoint, to find the last door write. */
   callTimes: ({ vendor, endpoint }) => running.sandbox.calls({ vendor, endpoint }).map((c) => c.at),
   latency: ({ rules }) => running.sandbox.latency.set(rules),
-  /** Apply scenario mutations (changeDates, moveRoom, cancel) in order. */
+  /** Apply scenario mutations (changeDates, moveRoom, cancel, add) in order; the ids added. */
   mutate({ changes }) {
     const s = running.sandbox.scenario;
+    const added = [];
     for (const c of changes) {
       if (c.op === 'changeDates') s.changeDates(c.id, { arrival: c.arrival, departure: c.departure });
       else if (c.op === 'moveRoom') s.moveRoom(c.id, c.unit);
       else if (c.op === 'cancel') s.cancel(c.id);
+      else if (c.op === 'add')
+        added.push(
+          s.addReservation(c.propertyId, { unit: c.unit, arrival: c.arrival, departure: c.departure }).id,
+        );
       else throw new Error(`unknown mutation ${c.op}`);
     }
-    return world().reservations.length;
+    return { added };
   },
   world: () => world(),
   verify: ({ propertyId, nowMs }) => verify(propertyId, nowMs),
