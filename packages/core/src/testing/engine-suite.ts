@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LockAssignment, UnitMapping } from '../domain/schemas.js';
-import { createEngine, type Engine } from '../engine/engine.js';
+import { createEngine, type Engine, type EngineOptions } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
 import { DuplicateCodeError, PermanentError, TransientError } from '../errors/errors.js';
 import { derivePasscode } from '../passcode/policy.js';
@@ -78,6 +78,19 @@ export function describeEngineConformance(name: string, options: EngineSuiteOpti
         (c) => c.lockId === lockId,
       );
 
+    /** An engine over this test's store, PMS, lock and clock; `overrides` replace any option. */
+    const engineWith = (overrides: Partial<EngineOptions> = {}) =>
+      createEngine({
+        store,
+        lock,
+        providers: () => pms,
+        passcode: { secret: SECRET },
+        clock,
+        random: () => 0.5,
+        onEvent: (e) => events.push(e),
+        ...overrides,
+      });
+
     beforeEach(async () => {
       store = await options.create();
       clock = new ManualClock(NOW);
@@ -87,15 +100,7 @@ export function describeEngineConformance(name: string, options: EngineSuiteOpti
       await store.upsertProperty(makeProperty({ id: 'P1', timezone: 'Europe/Prague' }));
       await store.replaceUnitMappings('P1', mappings);
       await store.replaceLockAssignments('P1', assignments);
-      engine = createEngine({
-        store,
-        lock,
-        providers: () => pms,
-        passcode: { secret: SECRET },
-        clock,
-        random: () => 0.5,
-        onEvent: (e) => events.push(e),
-      });
+      engine = engineWith();
     });
     afterEach(async () => {
       await store.close();
@@ -122,16 +127,7 @@ export function describeEngineConformance(name: string, options: EngineSuiteOpti
     });
 
     it('the soonest stays reach their doors first; a last-minute booking overtakes a backlog', async () => {
-      const serial = createEngine({
-        store,
-        lock,
-        providers: () => pms,
-        passcode: { secret: SECRET },
-        clock,
-        random: () => 0.5,
-        concurrency: 1,
-        onEvent: (e) => events.push(e),
-      });
+      const serial = engineWith({ concurrency: 1 });
       // Booking ids (the order the plan meets them in) run against the arrival dates.
       const stays = [
         booking('A', { arrivalDate: '2026-05-15', departureDate: '2026-05-17' }),
@@ -162,17 +158,7 @@ export function describeEngineConformance(name: string, options: EngineSuiteOpti
         clock.advance(10_000);
         return lock.addCode(input);
       };
-      const patient = createEngine({
-        store,
-        lock: slow,
-        providers: () => pms,
-        passcode: { secret: SECRET },
-        clock,
-        random: () => 0.5,
-        concurrency: 1,
-        writeBackMaxDelayMs: 30_000,
-        onEvent: (e) => events.push(e),
-      });
+      const patient = engineWith({ lock: slow, concurrency: 1, writeBackMaxDelayMs: 30_000 });
       const stays = ['K1', 'K2', 'K3', 'K4', 'K5', 'K6'].map((id, i) =>
         booking(id, {
           arrivalDate: `2026-05-${String(1 + i * 3).padStart(2, '0')}`,
@@ -309,15 +295,7 @@ export function describeEngineConformance(name: string, options: EngineSuiteOpti
         fetchBookings: pms.fetchBookings.bind(pms),
         writeBack: pms.writeBack.bind(pms),
       };
-      engine = createEngine({
-        store,
-        lock,
-        providers: () => windowOnly,
-        passcode: { secret: SECRET },
-        clock,
-        random: () => 0.5,
-        onEvent: (e) => events.push(e),
-      });
+      engine = engineWith({ providers: () => windowOnly });
       pms.setBookings([booking('B1')]);
       await run();
       const before = lock.codesOn('L101')[0]!;
