@@ -123,7 +123,7 @@ export async function auditProperty(
     const byId = new Map(tracked.map((c) => [c.id, c]));
     const repaired = findings.flatMap((f) => {
       const code = f.fixed && f.codeId ? byId.get(f.codeId) : undefined;
-      return code ? [lockJob(code)] : [];
+      return code ? [lockJob(code, now)] : [];
     });
     await ctx.store.enqueueJobs(repaired, now);
   }

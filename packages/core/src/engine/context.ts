@@ -50,18 +50,26 @@ const MINUTE_MS = 60_000;
  * The job that brings a code to its lock. Its priority is the minute the code's window opens:
  * among due lock jobs the soonest door goes first (a stay in progress before one next week), so
  * a cold sync of months of bookings serves today's arrivals first, and a last-minute booking
- * overtakes a backlog instead of waiting for it (lock operations can take seconds each).
+ * overtakes a backlog instead of waiting for it (lock operations can take seconds each). The
+ * same holds for taking a code off: a cancelled or moved stay that is under way is urgent, one
+ * next month is not. A code whose window has ended no longer opens anything: removing it is
+ * housekeeping and comes last.
  */
-export function lockJob(code: Pick<AccessCode, 'id' | 'propertyId' | 'validFrom'>): NewJob {
+export function lockJob(
+  code: Pick<AccessCode, 'id' | 'propertyId' | 'validFrom' | 'validTo'>,
+  now: Date,
+): NewJob {
   const minute = Math.floor(code.validFrom.getTime() / MINUTE_MS);
+  const ended = code.validTo.getTime() <= now.getTime();
   return {
     kind: JOB_KINDS.lock,
     propertyId: code.propertyId,
     payload: { codeId: code.id },
     dedupeKey: lockJobKey(code.id),
-    priority: Number.isFinite(minute)
-      ? Math.min(JOB_PRIORITY_RANGE.max, Math.max(JOB_PRIORITY_RANGE.min, minute))
-      : 0,
+    priority:
+      ended || !Number.isFinite(minute)
+        ? JOB_PRIORITY_RANGE.max
+        : Math.min(JOB_PRIORITY_RANGE.max, Math.max(JOB_PRIORITY_RANGE.min, minute)),
   };
 }
 export const writeBackJobKey = (propertyId: string) => `writeback:${propertyId}`;

@@ -102,7 +102,7 @@ export async function runLockJob(ctx: EngineContext, job: Job): Promise<boolean>
         lockCodeId: outcome.lockCodeId,
         lockPasscode: outcome.lockPasscode,
       });
-      enqueue(lockJob(code));
+      enqueue(lockJob(code, now));
     }
     // The PMS learns about it only now that the lock accepted it (or let it go).
     enqueue({

@@ -228,7 +228,7 @@ async function persistPlan(
   }
   const taken = await store.insertAccessCodes(brandNew);
   if (taken.length) throw new PlanConflict(taken[0]!);
-  const jobs: NewJob[] = changed.map(lockJob);
+  const jobs: NewJob[] = changed.map((row) => lockJob(row, input.now));
   if (changed.length) {
     jobs.push({
       kind: JOB_KINDS.writeBack,

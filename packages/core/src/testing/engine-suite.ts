@@ -437,6 +437,25 @@ export function describeEngineConformance(name: string, options: EngineSuiteOpti
       expect(lock.codesOn('ENTRANCE')).toHaveLength(0);
     });
 
+    it('taking ended codes off comes after the doors of stays to come', async () => {
+      pms.setBookings([booking('B1')]);
+      await run();
+      clock.set('2026-04-28T09:30:00Z');
+      // The same sync plans B1's removal (ended, past its grace) and a stay starting today.
+      pms.setBookings([
+        booking('B1'),
+        booking('T1', { arrivalDate: '2026-04-28', departureDate: '2026-04-29', resourceId: 'res-102' }),
+      ]);
+      events = [];
+      const serial = engineWith({ concurrency: 1 });
+      await serial.syncProperty('P1');
+      await serial.dispatch();
+      const calls = events.flatMap((e) => (e.type === 'lock.call' ? [e.op] : []));
+      expect(calls).toEqual(['add', 'add', 'remove', 'remove']);
+      expect(lock.codesOn('L101')).toHaveLength(0);
+      expect(lock.codesOn('L102')).toHaveLength(1);
+    });
+
     it('records unmapped bookings with a reason and gives them no code', async () => {
       pms.setBookings([booking('B1', { resourceId: 'res-999' })]);
       await run();
