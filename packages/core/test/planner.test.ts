@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccessCode, BookingRecord } from '../src/domain/schemas.js';
 import { derivePasscode } from '../src/passcode/policy.js';
 import { applyPlan } from '../src/planner/apply.js';
-import { plan } from '../src/planner/plan.js';
+import { LOCK_FULL_ISSUE, plan } from '../src/planner/plan.js';
 import type { PlanInput } from '../src/planner/types.js';
 import { DEFAULT_BOOKING_STATE, makeAccessCode, makeBooking, makeProperty } from '../src/testing/index.js';
 
@@ -135,5 +135,80 @@ describe('planner examples', () => {
     ).toEqual(['reschedule']);
     const permanent = failed('PermanentError: lock does not exist code=-1003');
     expect(plan(input({ codes: permanent, now: at(600) })).operations.map((o) => o.kind)).toEqual(['noop']);
+  });
+
+  it('admits new codes on a full lock soonest window first; the rest wait with a reason and come later', () => {
+    const entrance = { propertyId: 'P1', lockId: 'GATE', scope: 'property' as const };
+    const stay = (id: string, day: number, unitName: string) =>
+      record({
+        bookingId: id,
+        unitName,
+        arrivalDate: `2026-05-${String(day).padStart(2, '0')}`,
+        departureDate: `2026-05-${String(day + 1).padStart(2, '0')}`,
+      });
+    // Ids run against the dates, so admission cannot be by booking id.
+    const bookings = [stay('A', 9, '101'), stay('B', 7, '102'), stay('C', 5, '101'), stay('D', 3, '102')];
+    const other = makeAccessCode({ propertyId: 'P2', bookingId: 'X', lockId: 'GATE', passcode: '918273' });
+    const first = plan(
+      input({
+        bookings,
+        assignments: [...input().assignments, entrance],
+        foreignCodes: [other],
+        maxCodesPerLock: 3,
+      }),
+    );
+    const onGate = (p: typeof first) => p.desired.filter((c) => c.lockId === 'GATE').map((c) => c.bookingId);
+    // Three places, one held by the other property's code: the two soonest stays get in.
+    expect(onGate(first).sort()).toEqual(['C', 'D']);
+    // Room locks have room: every stay gets its room code.
+    expect(first.desired.filter((c) => c.lockId !== 'GATE')).toHaveLength(4);
+    expect(first.skipped.map((s) => s.bookingId).sort()).toEqual(['A', 'B']);
+    expect(first.skipped[0]!.reason).toMatch(new RegExp(`^${LOCK_FULL_ISSUE} GATE \\(it holds 3 codes\\)`));
+
+    // Applied and on the locks: a re-plan admits nothing more and keeps them waiting.
+    const codes: AccessCode[] = applyPlan([], first, new Date()).map((c) => ({ ...c, state: 'active' }));
+    const again = plan(
+      input({
+        bookings,
+        assignments: [...input().assignments, entrance],
+        codes,
+        foreignCodes: [other],
+        maxCodesPerLock: 3,
+      }),
+    );
+    expect(again.operations.filter((o) => o.kind !== 'noop')).toEqual([]);
+    expect(again.skipped.map((s) => s.bookingId).sort()).toEqual(['A', 'B']);
+
+    // D's stay is over and its codes are gone: the next soonest, B, gets the place.
+    const later = plan(
+      input({
+        bookings: bookings.filter((b) => b.bookingId !== 'D'),
+        assignments: [...input().assignments, entrance],
+        codes: codes.filter((c) => c.bookingId !== 'D'),
+        foreignCodes: [other],
+        maxCodesPerLock: 3,
+      }),
+    );
+    expect(
+      later.operations.filter((o) => o.kind === 'create').map((o) => o.kind === 'create' && o.code.bookingId),
+    ).toEqual(['B']);
+    expect(later.skipped.map((s) => s.bookingId)).toEqual(['A']);
+  });
+
+  it('without a known capacity every code is planned', () => {
+    const entrance = { propertyId: 'P1', lockId: 'GATE', scope: 'property' as const };
+    const bookings = ['A', 'B', 'C', 'D'].map((id, i) =>
+      record({
+        bookingId: id,
+        arrivalDate: `2026-05-0${i + 1}`,
+        departureDate: `2026-05-0${i + 2}`,
+        unitName: i % 2 ? '101' : '102',
+      }),
+    );
+    const p = plan(
+      input({ bookings, assignments: [...input().assignments, entrance], maxCodesPerLock: null }),
+    );
+    expect(p.desired.filter((c) => c.lockId === 'GATE')).toHaveLength(4);
+    expect(p.skipped).toEqual([]);
   });
 });

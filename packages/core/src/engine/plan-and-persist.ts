@@ -64,6 +64,7 @@ export async function planOnly(ctx: EngineContext, propertyId: string, fresh?: B
     policy: ctx.policy,
     graceMs: ctx.graceMs,
     failedRetryMs: ctx.failedRetryMs,
+    maxCodesPerLock: ctx.lock.capabilities.maxCodesPerLock,
   });
 }
 
@@ -189,6 +190,7 @@ async function persistPlan(
     policy: ctx.policy,
     graceMs: ctx.graceMs,
     failedRetryMs: ctx.failedRetryMs,
+    maxCodesPerLock: ctx.lock.capabilities.maxCodesPerLock,
   });
   const before = new Map(input.codes.map((c) => [c.id, c]));
   const changed = applyPlan(input.codes, p, input.now);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AccessCode, BookingRecord } from '../domain/schemas.js';
 import { describeError, isTransient, TransientError } from '../errors/errors.js';
 import { maskPasscode } from '../logging/redact.js';
+import { LOCK_FULL_ISSUE } from '../planner/plan.js';
 import type { PmsProvider, WriteBackItem } from '../ports/pms.js';
 import type { Job, Store, WriteBackLog } from '../ports/store.js';
 import type { EngineContext } from './context.js';
@@ -43,7 +44,9 @@ export function desiredWriteBack(booking: BookingRecord, codes: AccessCode[]): D
   // A failed write may still have reached the PMS (a lost reply): with no code left, make sure.
   if (live.length === 0)
     return booking.writeBackKey || booking.writeBackError ? { action: 'delete' } : { action: 'none' };
-  if (live.some((c) => c.state !== 'active')) return { action: 'wait' };
+  // A door of the stay has no room for its code yet (the plan said so): its PIN would not open it.
+  if (live.some((c) => c.state !== 'active') || booking.issue?.startsWith(LOCK_FULL_ISSUE))
+    return { action: 'wait' };
   const first = live[0]!;
   if (
     live.some(

@@ -19,6 +19,8 @@ import type {
 } from './types.js';
 
 export const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
+/** How a booking's issue starts when a lock of its has no room for its code yet. */
+export const LOCK_FULL_ISSUE = 'waiting for space on lock';
 export const DEFAULT_FAILED_RETRY_MS = 30 * 60 * 1000;
 /** Passcode attempts tried per booking before giving up (each is a fresh keyed hash). */
 const MAX_PASSCODE_ATTEMPTS = 200;
@@ -223,7 +225,13 @@ export function plan(input: PlanInput): Plan {
       if (code.state !== 'pending_revoke') operations.push(revokeOp(code, 'booking_missing'));
   }
 
-  return { propertyId: property.id, operations, desired, skipped };
+  const capacity = input.maxCodesPerLock ?? null;
+  if (capacity === null) return { propertyId: property.id, operations, desired, skipped };
+  return withinCapacity(
+    { propertyId: property.id, operations, desired, skipped },
+    [...input.codes, ...input.foreignCodes],
+    capacity,
+  );
 
   function desiredFor(
     booking: BookingRecord,
@@ -307,6 +315,61 @@ export function plan(input: PlanInput): Plan {
       return { passcode, attempt, lockIds: on };
     }
   }
+}
+
+/**
+ * A lock holds a limited number of codes (often 250, counting every code on it, expired or
+ * not). Every code row we keep for a lock — on it, on its way, being taken off, or failed —
+ * counts against that, with the codes of other properties sharing the door. New codes are
+ * admitted soonest window first while there is room; the others are not created now: their
+ * booking gets an issue saying so (its PMS write-back waits, so the guest is never sent a PIN
+ * that door does not know) and a later plan admits them once ended codes have come off. Codes
+ * already on the lock are never pushed off for a newer booking: that would cost two calls and
+ * could take a door from a guest who already has the PIN.
+ */
+function withinCapacity(p: Plan, rows: AccessCode[], capacity: number): Plan {
+  const used = new Map<string, number>();
+  for (const row of rows) used.set(row.lockId, (used.get(row.lockId) ?? 0) + 1);
+  const created = (op: PlanOperation) =>
+    op.kind === 'create' ? op.code : op.kind === 'move' ? op.create : null;
+  const candidates = new Map<string, PlannedCode[]>();
+  for (const op of p.operations) {
+    const code = created(op);
+    if (!code) continue;
+    const list = candidates.get(code.lockId);
+    if (list) list.push(code);
+    else candidates.set(code.lockId, [code]);
+  }
+  const deferred = new Set<PlannedCode>();
+  for (const [lockId, codes] of candidates) {
+    const room = capacity - (used.get(lockId) ?? 0);
+    if (codes.length <= room) continue;
+    codes.sort(
+      (a, b) =>
+        a.validFrom.getTime() - b.validFrom.getTime() ||
+        (a.bookingId < b.bookingId ? -1 : a.bookingId > b.bookingId ? 1 : 0),
+    );
+    for (const code of codes.slice(Math.max(0, room))) deferred.add(code);
+  }
+  if (deferred.size === 0) return p;
+  const operations: PlanOperation[] = [];
+  for (const op of p.operations) {
+    const code = created(op);
+    if (!code || !deferred.has(code)) operations.push(op);
+    // A room move whose new lock is full still takes the guest's code off the old room.
+    else if (op.kind === 'move') operations.push({ kind: 'revoke', ...op.revoke });
+  }
+  const waiting = new Map<string, string[]>();
+  for (const code of deferred)
+    waiting.set(code.bookingId, [...(waiting.get(code.bookingId) ?? []), code.lockId]);
+  const skipped = [
+    ...p.skipped,
+    ...[...waiting].map(([bookingId, lockIds]) => ({
+      bookingId,
+      reason: `${LOCK_FULL_ISSUE} ${lockIds.sort().join(', ')} (it holds ${capacity} codes): the code is added once earlier stays' codes come off`,
+    })),
+  ];
+  return { ...p, operations, desired: p.desired.filter((c) => !deferred.has(c)), skipped };
 }
 
 function plannedCode(

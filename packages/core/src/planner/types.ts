@@ -17,6 +17,11 @@ export interface PlanInput {
   graceMs?: number;
   /** How long a code failed by retryable errors waits before it gets a fresh retry budget (default 30 min). */
   failedRetryMs?: number;
+  /**
+   * Codes one lock holds at most (the lock port's `capabilities.maxCodesPerLock`; null or
+   * absent: no limit). New codes beyond it wait, soonest window first (see `plan`).
+   */
+  maxCodesPerLock?: number | null;
 }
 
 /** A code as it should be. */

@@ -456,6 +456,45 @@ export function describeEngineConformance(name: string, options: EngineSuiteOpti
       expect(lock.codesOn('L102')).toHaveLength(1);
     });
 
+    it('a full door takes the soonest stays; the others wait, unwritten, and follow as codes come off', async () => {
+      const small = new MemoryLock({ capacity: 3 });
+      lock = small;
+      const limited = engineWith({ lock: small });
+      const stays = [
+        booking('S4', { arrivalDate: '2026-04-27', departureDate: '2026-04-28', resourceId: 'res-102' }),
+        booking('S3', { arrivalDate: '2026-04-25', departureDate: '2026-04-26' }),
+        booking('S2', { arrivalDate: '2026-04-23', departureDate: '2026-04-24', resourceId: 'res-102' }),
+        booking('S1', { arrivalDate: '2026-04-21', departureDate: '2026-04-22' }),
+      ];
+      pms.setBookings(stays);
+      const go = async () => {
+        await limited.syncProperty('P1');
+        return limited.dispatch();
+      };
+      expect((await go()).dead).toBe(0);
+      expect(small.codesOn('ENTRANCE')).toHaveLength(3);
+      expect(small.calls.filter((c) => c.op === 'add' && c.lockId === 'ENTRANCE')).toHaveLength(3);
+      expect(await code('S4', 'ENTRANCE')).toBeUndefined();
+      expect((await code('S4', 'L102'))?.state).toBe('active');
+      // S4's PIN would not open the entrance yet: it is not sent.
+      expect(pms.writtenFor('S4')).toBeUndefined();
+      expect(pms.writtenFor('S1')).toBeDefined();
+      const status = await limited.status('P1');
+      expect(status.bookingIssues).toEqual([
+        { bookingId: 'S4', issue: expect.stringMatching(/^waiting for space on lock ENTRANCE/) },
+      ]);
+      expect(status.writeBackPending).toEqual([]);
+
+      // S1's stay and grace are over: its codes come off, then S4 gets the place.
+      clock.set('2026-04-23T12:00:00Z');
+      await go();
+      await go();
+      expect((await code('S4', 'ENTRANCE'))?.state).toBe('active');
+      expect(small.codesOn('ENTRANCE')).toHaveLength(3);
+      expect(pms.writtenFor('S4')?.passcode).toBe((await code('S4', 'ENTRANCE'))?.passcode);
+      expect((await limited.status('P1')).bookingIssues).toEqual([]);
+    });
+
     it('records unmapped bookings with a reason and gives them no code', async () => {
       pms.setBookings([booking('B1', { resourceId: 'res-999' })]);
       await run();
