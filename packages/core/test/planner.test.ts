@@ -135,6 +135,10 @@ describe('planner examples', () => {
     ).toEqual(['reschedule']);
     const permanent = failed('PermanentError: lock does not exist code=-1003');
     expect(plan(input({ codes: permanent, now: at(600) })).operations.map((o) => o.kind)).toEqual(['noop']);
+    // A full lock frees places as stays end: tried again after the same wait.
+    const full = failed('CapacityError: no space on the lock code=full');
+    expect(plan(input({ codes: full, now: at(29) })).operations.map((o) => o.kind)).toEqual(['noop']);
+    expect(plan(input({ codes: full, now: at(30) })).operations.map((o) => o.kind)).toEqual(['reschedule']);
   });
 
   it('admits new codes on a full lock soonest window first; the rest wait with a reason and come later', () => {
@@ -210,5 +214,80 @@ describe('planner examples', () => {
     );
     expect(p.desired.filter((c) => c.lockId === 'GATE')).toHaveLength(4);
     expect(p.skipped).toEqual([]);
+  });
+
+  it('on a full lock a sooner stay takes the place of the latest one that has not started', () => {
+    const entrance = { propertyId: 'P1', lockId: 'GATE', scope: 'property' as const };
+    const stay = (id: string, day: number, unitName: string) =>
+      record({
+        bookingId: id,
+        unitName,
+        arrivalDate: `2026-05-${String(day).padStart(2, '0')}`,
+        departureDate: `2026-05-${String(day + 1).padStart(2, '0')}`,
+      });
+    const assignments = [...input().assignments, entrance];
+    const bookings = [stay('C', 5, '101'), stay('D', 3, '102')];
+    const first = plan(input({ bookings, assignments, maxCodesPerLock: 2 }));
+    const codes: AccessCode[] = applyPlan([], first, new Date()).map((c) => ({ ...c, state: 'active' }));
+
+    // A last-minute booking for the 1st: C (the 5th) makes room, D (the 3rd) stays.
+    const late = plan(
+      input({ bookings: [...bookings, stay('E', 1, '101')], assignments, codes, maxCodesPerLock: 2 }),
+    );
+    const changes = late.operations.filter((o) => o.kind !== 'noop');
+    expect(changes).toHaveLength(3);
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'create',
+          code: expect.objectContaining({ bookingId: 'E', lockId: 'GATE' }),
+        }),
+        expect.objectContaining({
+          kind: 'create',
+          code: expect.objectContaining({ bookingId: 'E', lockId: 'L1' }),
+        }),
+        { kind: 'revoke', codeId: 'P1:C:GATE', bookingId: 'C', lockId: 'GATE', reason: 'lock_full' },
+      ]),
+    );
+    expect(late.skipped).toEqual([
+      { bookingId: 'C', reason: expect.stringMatching(/^waiting for space on lock GATE/) },
+    ]);
+    // C keeps its digits on its room and will get the same ones back on the gate.
+    expect(late.desired.find((c) => c.bookingId === 'C' && c.lockId === 'L1')?.passcode).toBe(
+      codes.find((c) => c.bookingId === 'C')?.passcode,
+    );
+
+    // Once D's stay is under way, D is never moved: E waits instead of taking D's place.
+    const during = plan(
+      input({
+        bookings: [...bookings, stay('E', 4, '101')],
+        assignments,
+        codes: codes.filter((c) => c.bookingId !== 'C'),
+        maxCodesPerLock: 1,
+        now: new Date('2026-05-03T18:00:00Z'),
+      }),
+    );
+    expect(during.operations.filter((o) => o.kind === 'revoke')).toEqual([]);
+    expect(during.skipped.map((s) => s.bookingId).sort()).toEqual(['C', 'E']);
+  });
+
+  it('a failed code that never reached the lock holds no place on it', () => {
+    const entrance = { propertyId: 'P1', lockId: 'GATE', scope: 'property' as const };
+    const failed = makeAccessCode({
+      bookingId: 'OLD',
+      lockId: 'GATE',
+      state: 'failed',
+      lockCodeId: null,
+      lastError: 'PermanentError: too simple',
+    });
+    const p = plan(
+      input({
+        bookings: [record({ bookingId: 'NEW' })],
+        assignments: [entrance],
+        codes: [failed],
+        maxCodesPerLock: 1,
+      }),
+    );
+    expect(p.desired.map((c) => c.bookingId)).toEqual(['NEW']);
   });
 });

@@ -150,7 +150,7 @@ describe('engine end to end with the TTLock adapter', () => {
     expect(result.dead).toBe(1);
     const row = await codeRow('101');
     expect(row?.state).toBe('failed');
-    expect(row?.lastError).toMatch(/PermanentError: .*errcode -3009 .*NO SPACE.* code=-3009/);
+    expect(row?.lastError).toMatch(/CapacityError: .*errcode -3009 .*NO SPACE.* code=-3009/);
     expect(pms.writeCount()).toBe(0);
   });
 

@@ -1,4 +1,4 @@
-import { AuthError, DuplicateCodeError, PermanentError, TransientError } from '@brafa/core';
+import { AuthError, CapacityError, DuplicateCodeError, PermanentError, TransientError } from '@brafa/core';
 import { describe, expect, it } from 'vitest';
 import { createRig, FROM, TO, useMswServer } from './support/setup.js';
 
@@ -31,7 +31,8 @@ describe('errcode classification', () => {
     [-3, PermanentError],
     [-3006, PermanentError],
     [-2032, PermanentError],
-    [-3009, PermanentError],
+    [-3009, CapacityError],
+    [-4056, CapacityError],
     [-1003, PermanentError],
     [-4043, PermanentError],
     [20002, PermanentError],
@@ -66,10 +67,11 @@ describe('errcode classification', () => {
     expect(await failureOf(lock.addCode(add()))).toMatchObject({ code: -2012, retryAfterMs: 300_000 });
   });
 
-  it('a full lock (-3009) is permanent and says why and what to do', async () => {
+  it('a full lock (-3009) is a CapacityError (not retried at once) and says why and what to do', async () => {
     const { lock, fake } = createRig(server);
     for (let i = 0; i < 250; i++) fake.putCode(101, { keyboardPwd: String(100000 + i * 7) });
     const error = await failureOf(lock.addCode(add('583920')));
+    expect(error).toBeInstanceOf(CapacityError);
     expect(error).toBeInstanceOf(PermanentError);
     expect(error).toMatchObject({ code: -3009 });
     expect(error.message).toMatch(/NO SPACE to store Customized Passcodes/);

@@ -9,6 +9,7 @@ import { TransientError, ValidationError } from '../errors/errors.js';
 import { applyPlan } from '../planner/apply.js';
 import { plan as computePlan, resolveUnit, summarizePlan } from '../planner/plan.js';
 import type { Plan } from '../planner/types.js';
+import { JOB_PRIORITY_RANGE } from '../ports/job-priority.js';
 import type { NewJob, Store } from '../ports/store.js';
 import { addDays, localDateOf } from '../time/access-window.js';
 import { type EngineContext, JOB_KINDS, lockJob, writeBackJobKey } from './context.js';
@@ -231,6 +232,24 @@ async function persistPlan(
   const taken = await store.insertAccessCodes(brandNew);
   if (taken.length) throw new PlanConflict(taken[0]!);
   const jobs: NewJob[] = changed.map((row) => lockJob(row, input.now));
+  // A code taken off a full lock to make room for a sooner stay: the add of that stay counts
+  // on the place, so the removal goes before every add of this plan on that lock.
+  const makingRoom = new Set(
+    p.operations.flatMap((op) => (op.kind === 'revoke' && op.reason === 'lock_full' ? [op.codeId] : [])),
+  );
+  if (makingRoom.size) {
+    const firstAdd = new Map<string, number>();
+    changed.forEach((row, i) => {
+      if (row.state === 'pending_revoke') return;
+      const priority = jobs[i]!.priority ?? 0;
+      firstAdd.set(row.lockId, Math.min(firstAdd.get(row.lockId) ?? priority, priority));
+    });
+    changed.forEach((row, i) => {
+      const before = firstAdd.get(row.lockId);
+      if (makingRoom.has(row.id) && before !== undefined)
+        jobs[i]!.priority = Math.max(JOB_PRIORITY_RANGE.min, Math.min(jobs[i]!.priority ?? 0, before - 1));
+    });
+  }
   if (changed.length) {
     jobs.push({
       kind: JOB_KINDS.writeBack,

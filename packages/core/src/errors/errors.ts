@@ -37,6 +37,15 @@ export class TransientError extends BrafaError {
 /** Retrying will not help: bad request, missing lock, quota exhausted for good. */
 export class PermanentError extends BrafaError {}
 
+/**
+ * The lock has no room for another code. Not retried by the job (another try at once finds the
+ * lock as full), but not final either: codes come off as stays end, so the planner gives such
+ * a code a fresh try after `failedRetryMs`, like an outage. The planner never plans more codes
+ * than a lock holds; this happens when codes the SDK does not know about fill it, or when a
+ * code making room is still being taken off by another worker.
+ */
+export class CapacityError extends PermanentError {}
+
 /** Credentials were rejected after the adapter already tried to refresh them once. */
 export class AuthError extends BrafaError {}
 

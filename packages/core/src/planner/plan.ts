@@ -77,8 +77,9 @@ export function plan(input: PlanInput): Plan {
   /**
    * A code that failed with a retryable error (its job's retry budget ran out during an outage)
    * gets a fresh budget once `failedRetryMs` has passed since the failure: a half-open circuit,
-   * so an outage heals by itself without hammering a dead gateway. Codes refused for good
-   * (permanent, validation or duplicate errors) wait for a change or an explicit reissue.
+   * so an outage heals by itself without hammering a dead gateway. A lock that was full
+   * (`CapacityError`) is tried again the same way: codes come off as stays end. Codes refused
+   * for good (permanent, validation or duplicate errors) wait for a change or a reissue.
    */
   const retryFailed = (code: AccessCode) =>
     code.state === 'failed' &&
@@ -229,8 +230,10 @@ export function plan(input: PlanInput): Plan {
   if (capacity === null) return { propertyId: property.id, operations, desired, skipped };
   return withinCapacity(
     { propertyId: property.id, operations, desired, skipped },
-    [...input.codes, ...input.foreignCodes],
+    input.codes,
+    input.foreignCodes,
     capacity,
+    nowMs,
   );
 
   function desiredFor(
@@ -320,56 +323,100 @@ export function plan(input: PlanInput): Plan {
 /**
  * A lock holds a limited number of codes (often 250, counting every code on it, expired or
  * not). Every code row we keep for a lock — on it, on its way, being taken off, or failed —
- * counts against that, with the codes of other properties sharing the door. New codes are
- * admitted soonest window first while there is room; the others are not created now: their
- * booking gets an issue saying so (its PMS write-back waits, so the guest is never sent a PIN
- * that door does not know) and a later plan admits them once ended codes have come off. Codes
- * already on the lock are never pushed off for a newer booking: that would cost two calls and
- * could take a door from a guest who already has the PIN.
+ * counts against that, with the codes of other properties sharing the door. The lock holds
+ * the soonest stays: new codes are admitted soonest window first, and a code of a stay that
+ * has not started gives its place to a sooner stay (it is taken off and comes back when there
+ * is room; its guest keeps the same PIN). Codes not on the lock because of this are not
+ * created; their booking gets an issue saying so, its PMS write-back waits (the guest is never
+ * sent a PIN that door does not know), and a later plan admits them once ended codes have
+ * come off. Stays under way, codes being taken off and failed rows are never moved.
  */
-function withinCapacity(p: Plan, rows: AccessCode[], capacity: number): Plan {
-  const used = new Map<string, number>();
-  for (const row of rows) used.set(row.lockId, (used.get(row.lockId) ?? 0) + 1);
+function withinCapacity(
+  p: Plan,
+  own: AccessCode[],
+  foreign: AccessCode[],
+  capacity: number,
+  nowMs: number,
+): Plan {
+  const planned = new Map(p.desired.map((c) => [c.codeId, c]));
+  const leaving = new Set<string>();
+  for (const op of p.operations) {
+    if (op.kind === 'revoke') leaving.add(op.codeId);
+    else if (op.kind === 'move') leaving.add(op.revoke.codeId);
+  }
+  // Places nobody can take, and the codes that may give theirs up, per lock.
+  const fixed = new Map<string, number>();
+  const contenders = new Map<string, PlannedCode[]>();
+  const contend = (code: PlannedCode) => {
+    const list = contenders.get(code.lockId);
+    if (list) list.push(code);
+    else contenders.set(code.lockId, [code]);
+  };
+  // A failed code that never reached the lock holds no place; retried, it asks for one anew.
+  const retrying = new Set<PlannedCode>();
+  for (const row of foreign) fixed.set(row.lockId, (fixed.get(row.lockId) ?? 0) + 1);
+  for (const row of own) {
+    const target = planned.get(row.id);
+    if (row.state === 'failed' && row.lockCodeId === null) {
+      if (target && !leaving.has(row.id)) retrying.add(target);
+      continue;
+    }
+    const movable =
+      target !== undefined &&
+      !leaving.has(row.id) &&
+      (row.state === 'active' || row.state === 'pending') &&
+      row.validFrom.getTime() > nowMs &&
+      target.validFrom.getTime() > nowMs;
+    if (movable) contend(target);
+    else fixed.set(row.lockId, (fixed.get(row.lockId) ?? 0) + 1);
+  }
   const created = (op: PlanOperation) =>
     op.kind === 'create' ? op.code : op.kind === 'move' ? op.create : null;
-  const candidates = new Map<string, PlannedCode[]>();
+  let anyNew = false;
   for (const op of p.operations) {
-    const code = created(op);
-    if (!code) continue;
-    const list = candidates.get(code.lockId);
-    if (list) list.push(code);
-    else candidates.set(code.lockId, [code]);
+    const code = created(op) ?? (op.kind === 'reschedule' && retrying.has(op.code) ? op.code : null);
+    if (code) {
+      contend(code);
+      anyNew = true;
+    }
   }
-  const deferred = new Set<PlannedCode>();
-  for (const [lockId, codes] of candidates) {
-    const room = capacity - (used.get(lockId) ?? 0);
+  if (!anyNew) return p;
+
+  const out = new Set<PlannedCode>();
+  for (const [lockId, codes] of contenders) {
+    const room = Math.max(0, capacity - (fixed.get(lockId) ?? 0));
     if (codes.length <= room) continue;
     codes.sort(
       (a, b) =>
         a.validFrom.getTime() - b.validFrom.getTime() ||
         (a.bookingId < b.bookingId ? -1 : a.bookingId > b.bookingId ? 1 : 0),
     );
-    for (const code of codes.slice(Math.max(0, room))) deferred.add(code);
+    for (const code of codes.slice(room)) out.add(code);
   }
-  if (deferred.size === 0) return p;
+  if (out.size === 0) return p;
   const operations: PlanOperation[] = [];
   for (const op of p.operations) {
-    const code = created(op);
-    if (!code || !deferred.has(code)) operations.push(op);
+    const code = created(op) ?? (op.kind === 'reschedule' ? op.code : null);
+    const gone = code !== null && out.has(code);
+    const staying = op.kind === 'noop' && out.has(planned.get(op.codeId)!);
+    if (staying || (gone && op.kind === 'reschedule' && !retrying.has(op.code))) {
+      // Already ours on the lock (or on its way): it makes room for a sooner stay.
+      const { codeId, bookingId, lockId } = staying ? op : (code as PlannedCode);
+      operations.push({ kind: 'revoke', codeId, bookingId, lockId, reason: 'lock_full' });
+    } else if (!gone) operations.push(op);
     // A room move whose new lock is full still takes the guest's code off the old room.
     else if (op.kind === 'move') operations.push({ kind: 'revoke', ...op.revoke });
   }
   const waiting = new Map<string, string[]>();
-  for (const code of deferred)
-    waiting.set(code.bookingId, [...(waiting.get(code.bookingId) ?? []), code.lockId]);
+  for (const code of out) waiting.set(code.bookingId, [...(waiting.get(code.bookingId) ?? []), code.lockId]);
   const skipped = [
     ...p.skipped,
     ...[...waiting].map(([bookingId, lockIds]) => ({
       bookingId,
-      reason: `${LOCK_FULL_ISSUE} ${lockIds.sort().join(', ')} (it holds ${capacity} codes): the code is added once earlier stays' codes come off`,
+      reason: `${LOCK_FULL_ISSUE} ${lockIds.sort().join(', ')} (it holds ${capacity} codes): the code is added once sooner stays' codes come off`,
     })),
   ];
-  return { ...p, operations, desired: p.desired.filter((c) => !deferred.has(c)), skipped };
+  return { ...p, operations, desired: p.desired.filter((c) => !out.has(c)), skipped };
 }
 
 function plannedCode(

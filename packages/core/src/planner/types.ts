@@ -43,7 +43,9 @@ export type RevokeReason =
   | 'unassigned'
   | 'unmapped'
   | 'expired'
-  | 'booking_missing';
+  | 'booking_missing'
+  /** Made room on a full lock for a sooner stay; it comes back when there is room again. */
+  | 'lock_full';
 
 export interface RevokeTarget {
   codeId: string;

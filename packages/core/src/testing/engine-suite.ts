@@ -495,6 +495,46 @@ export function describeEngineConformance(name: string, options: EngineSuiteOpti
       expect((await limited.status('P1')).bookingIssues).toEqual([]);
     });
 
+    it('on a full door a last-minute stay takes the place of the latest future one, which comes back', async () => {
+      const small = new MemoryLock({ capacity: 2 });
+      lock = small;
+      const limited = engineWith({ lock: small });
+      const go = async () => {
+        await limited.syncProperty('P1');
+        return limited.dispatch();
+      };
+      const later = [
+        booking('F2', { arrivalDate: '2026-04-24', departureDate: '2026-04-25', resourceId: 'res-102' }),
+        booking('F1', { arrivalDate: '2026-04-22', departureDate: '2026-04-23' }),
+      ];
+      pms.setBookings(later);
+      await go();
+      const f2Pin = pms.writtenFor('F2')?.passcode;
+      expect(f2Pin).toBeDefined();
+      // Booked this morning for tonight: the entrance is full of later stays.
+      pms.setBookings([
+        ...later,
+        booking('NOW', { arrivalDate: '2026-04-20', departureDate: '2026-04-21', resourceId: 'res-102' }),
+      ]);
+      expect((await go()).dead).toBe(0);
+      expect((await code('NOW', 'ENTRANCE'))?.state).toBe('active');
+      expect(pms.writtenFor('NOW')?.passcode).toBe((await code('NOW', 'ENTRANCE'))?.passcode);
+      // F2 (the latest) made room: off the entrance, its PMS PIN left as it was, the issue in status.
+      expect((await code('F2', 'ENTRANCE'))?.state).toBe('revoked');
+      expect(small.codesOn('ENTRANCE')).toHaveLength(2);
+      expect(pms.writtenFor('F2')?.passcode).toBe(f2Pin);
+      expect((await limited.status('P1')).bookingIssues.map((i) => i.bookingId)).toEqual(['F2']);
+
+      // Tonight's stay is over and its grace too: F2 comes back with the same digits.
+      clock.set('2026-04-22T12:00:00Z');
+      await go();
+      await go();
+      expect((await code('F2', 'ENTRANCE'))?.state).toBe('active');
+      expect((await code('F2', 'ENTRANCE'))?.passcode).toBe(f2Pin);
+      expect(pms.writtenFor('F2')?.passcode).toBe(f2Pin);
+      expect((await limited.status('P1')).bookingIssues).toEqual([]);
+    });
+
     it('records unmapped bookings with a reason and gives them no code', async () => {
       pms.setBookings([booking('B1', { resourceId: 'res-999' })]);
       await run();

@@ -1,4 +1,4 @@
-import { DuplicateCodeError, PermanentError, TransientError } from '../errors/errors.js';
+import { CapacityError, DuplicateCodeError, PermanentError, TransientError } from '../errors/errors.js';
 import type {
   AddCodeRequest,
   ChangeCodeRequest,
@@ -66,7 +66,7 @@ export class MemoryLock implements LockProvider {
         throw new DuplicateCodeError('the same passcode already exists on the lock', { code: 'duplicate' });
       }
       if (codes.size >= (this.capabilities.maxCodesPerLock ?? Number.POSITIVE_INFINITY)) {
-        throw new PermanentError('no space on the lock for more passcodes', { code: 'full' });
+        throw new CapacityError('no space on the lock for more passcodes', { code: 'full' });
       }
       const lockCodeId = String(this.nextId++);
       codes.set(lockCodeId, {

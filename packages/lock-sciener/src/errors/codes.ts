@@ -14,6 +14,8 @@ export type ErrcodeClass =
   /** Credentials or application are wrong: operator action. */
   | 'auth-fatal'
   | 'duplicate'
+  /** No room on the lock for another code: permanent for now, retried when codes come off. */
+  | 'full'
   /** Call-rate limit: pause all calls for a while. */
   | 'quota-rate'
   /** Monthly cap: pause all calls until the month rolls over in Beijing time. */
@@ -80,7 +82,7 @@ const TABLE: Record<number, ErrcodeInfo> = {
   [-3007]: { class: 'duplicate', hint: 'the same passcode already exists on the lock' },
   [-3008]: { class: 'permanent', hint: 'a passcode never used on the lock cannot be changed' },
   [-3009]: {
-    class: 'permanent',
+    class: 'full',
     hint: 'no space on the lock for more custom passcodes: delete unused or expired ones',
   },
   [-3034]: { class: 'permanent', hint: 'the Wi-Fi lock has no network configured' },
@@ -89,7 +91,7 @@ const TABLE: Record<number, ErrcodeInfo> = {
   [-3037]: { class: 'transient', hint: 'the lock is busy', retryAfterMs: 10 * SECOND },
   [-4037]: { class: 'permanent', hint: 'no such gateway exists' },
   [-4043]: { class: 'permanent', hint: 'the function is not supported by this lock' },
-  [-4056]: { class: 'permanent', hint: 'lock storage full: clean up codes' },
+  [-4056]: { class: 'full', hint: 'lock storage full: clean up codes' },
   [-4067]: { class: 'permanent', hint: 'NB-IoT device not registered' },
 };
 

@@ -1,4 +1,4 @@
-import { AuthError, DuplicateCodeError, PermanentError, TransientError } from '@brafa/core';
+import { AuthError, CapacityError, DuplicateCodeError, PermanentError, TransientError } from '@brafa/core';
 import { ERRCODE, errcodeInfo } from './codes.js';
 
 /** Where a failure happened, for the message: never tokens or passcodes. */
@@ -48,6 +48,8 @@ export function errcodeError(
     }
     case 'duplicate':
       return new DuplicateCodeError(text, options);
+    case 'full':
+      return new CapacityError(text, options);
     case 'auth-refresh':
     case 'auth-fatal':
       return new AuthError(text, options);
