@@ -7,12 +7,12 @@ import {
 } from '../domain/schemas.js';
 import { TransientError, ValidationError } from '../errors/errors.js';
 import { applyPlan } from '../planner/apply.js';
-import { plan as computePlan, resolveUnit, summarizePlan } from '../planner/plan.js';
+import { plan as computePlan, LOCK_FULL_ISSUE, resolveUnit, summarizePlan } from '../planner/plan.js';
 import type { Plan } from '../planner/types.js';
 import { JOB_PRIORITY_RANGE } from '../ports/job-priority.js';
 import type { NewJob, Store } from '../ports/store.js';
 import { addDays, localDateOf } from '../time/access-window.js';
-import { type EngineContext, JOB_KINDS, lockJob, writeBackJobKey } from './context.js';
+import { type EngineContext, JOB_KINDS, lockJob, planJobKey, writeBackJobKey } from './context.js';
 
 export async function requireProperty(store: Store, propertyId: string): Promise<Property> {
   const property = await store.getProperty(propertyId);
@@ -131,11 +131,19 @@ export async function planAndPersistBookings(
     ctx.store.transaction(async (store) => {
       const property = await requireProperty(store, propertyId);
       const input = await loadBookingsPlanInput(ctx, store, property, [...new Set(bookingIds)]);
-      return persistPlan(ctx, store, input, async (ids) =>
+      const p = await persistPlan(ctx, store, input, async (ids) =>
         (await store.listAccessCodes({ propertyId, bookingIds: ids, includeRevoked: true })).filter(
           (c) => c.state === 'revoked',
         ),
       );
+      // Only a plan of the whole property may make room on a full lock (it sees every code
+      // there): a booking of this batch left waiting asks for one now, not at the next sync.
+      if (p.skipped.some((s) => s.reason.startsWith(LOCK_FULL_ISSUE)))
+        await store.enqueueJobs(
+          [{ kind: JOB_KINDS.plan, propertyId, payload: {}, dedupeKey: planJobKey(propertyId) }],
+          input.now,
+        );
+      return p;
     }),
   );
 }

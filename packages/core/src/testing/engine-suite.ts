@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LockAssignment, UnitMapping } from '../domain/schemas.js';
+import { JOB_KINDS } from '../engine/context.js';
 import { createEngine, type Engine, type EngineOptions } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
 import { DuplicateCodeError, PermanentError, TransientError } from '../errors/errors.js';
@@ -533,6 +534,32 @@ export function describeEngineConformance(name: string, options: EngineSuiteOpti
       expect((await code('F2', 'ENTRANCE'))?.passcode).toBe(f2Pin);
       expect(pms.writtenFor('F2')?.passcode).toBe(f2Pin);
       expect((await limited.status('P1')).bookingIssues).toEqual([]);
+    });
+
+    it('a last-minute booking named by a webhook makes room on a full door in the same dispatch', async () => {
+      const small = new MemoryLock({ capacity: 2 });
+      lock = small;
+      const limited = engineWith({ lock: small });
+      const later = [
+        booking('F2', { arrivalDate: '2026-04-24', departureDate: '2026-04-25', resourceId: 'res-102' }),
+        booking('F1', { arrivalDate: '2026-04-22', departureDate: '2026-04-23' }),
+      ];
+      pms.setBookings(later);
+      await limited.syncProperty('P1');
+      await limited.dispatch();
+      pms.setBookings([
+        ...later,
+        booking('NOW', { arrivalDate: '2026-04-20', departureDate: '2026-04-21', resourceId: 'res-102' }),
+      ]);
+      // What a webhook for NOW enqueues: only NOW is fetched and planned.
+      await store.enqueueJobs(
+        [{ kind: JOB_KINDS.syncBookings, propertyId: 'P1', payload: { bookingIds: ['NOW'] } }],
+        clock.now(),
+      );
+      expect((await limited.dispatch()).dead).toBe(0);
+      expect((await code('NOW', 'ENTRANCE'))?.state).toBe('active');
+      expect((await code('F2', 'ENTRANCE'))?.state).toBe('revoked');
+      expect(pms.writtenFor('NOW')).toBeDefined();
     });
 
     it('records unmapped bookings with a reason and gives them no code', async () => {
