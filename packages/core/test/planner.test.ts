@@ -26,6 +26,16 @@ const input = (over: Partial<PlanInput> = {}): PlanInput => ({
   ...over,
 });
 
+/** A common door every guest gets, and one-night May stays on a unit (for the capacity cases). */
+const entrance = { propertyId: 'P1', lockId: 'GATE', scope: 'property' as const };
+const stay = (id: string, day: number, unitName: string) =>
+  record({
+    bookingId: id,
+    unitName,
+    arrivalDate: `2026-05-${String(day).padStart(2, '0')}`,
+    departureDate: `2026-05-${String(day + 1).padStart(2, '0')}`,
+  });
+
 describe('planner examples', () => {
   it('explains bookings that get no code', () => {
     const p = plan(
@@ -142,14 +152,6 @@ describe('planner examples', () => {
   });
 
   it('admits new codes on a full lock soonest window first; the rest wait with a reason and come later', () => {
-    const entrance = { propertyId: 'P1', lockId: 'GATE', scope: 'property' as const };
-    const stay = (id: string, day: number, unitName: string) =>
-      record({
-        bookingId: id,
-        unitName,
-        arrivalDate: `2026-05-${String(day).padStart(2, '0')}`,
-        departureDate: `2026-05-${String(day + 1).padStart(2, '0')}`,
-      });
     // Ids run against the dates, so admission cannot be by booking id.
     const bookings = [stay('A', 9, '101'), stay('B', 7, '102'), stay('C', 5, '101'), stay('D', 3, '102')];
     const other = makeAccessCode({ propertyId: 'P2', bookingId: 'X', lockId: 'GATE', passcode: '918273' });
@@ -200,7 +202,6 @@ describe('planner examples', () => {
   });
 
   it('without a known capacity every code is planned', () => {
-    const entrance = { propertyId: 'P1', lockId: 'GATE', scope: 'property' as const };
     const bookings = ['A', 'B', 'C', 'D'].map((id, i) =>
       record({
         bookingId: id,
@@ -217,14 +218,6 @@ describe('planner examples', () => {
   });
 
   it('on a full lock a sooner stay takes the place of the latest one that has not started', () => {
-    const entrance = { propertyId: 'P1', lockId: 'GATE', scope: 'property' as const };
-    const stay = (id: string, day: number, unitName: string) =>
-      record({
-        bookingId: id,
-        unitName,
-        arrivalDate: `2026-05-${String(day).padStart(2, '0')}`,
-        departureDate: `2026-05-${String(day + 1).padStart(2, '0')}`,
-      });
     const assignments = [...input().assignments, entrance];
     const bookings = [stay('C', 5, '101'), stay('D', 3, '102')];
     const first = plan(input({ bookings, assignments, maxCodesPerLock: 2 }));
@@ -272,7 +265,6 @@ describe('planner examples', () => {
   });
 
   it('a failed code that never reached the lock holds no place on it', () => {
-    const entrance = { propertyId: 'P1', lockId: 'GATE', scope: 'property' as const };
     const failed = makeAccessCode({
       bookingId: 'OLD',
       lockId: 'GATE',
