@@ -143,10 +143,12 @@ describe('engine end to end with the TTLock adapter', () => {
     expect(pms.writeCount()).toBe(1);
   });
 
-  it('a full lock (-3009) fails the code with its reason and nothing is written back', async () => {
+  it('a full lock (-3009) is tried once more, then fails the code with its reason; nothing is written back', async () => {
     for (let i = 0; i < 250; i++) rig.fake.putCode(101, { keyboardPwd: String(100000 + i * 7) });
     pms.setBookings([booking()]);
-    const result = await run();
+    expect(await run()).toMatchObject({ retried: 1, dead: 0 });
+    rig.clock.advance(60_000);
+    const result = await engine.dispatch();
     expect(result.dead).toBe(1);
     const row = await codeRow('101');
     expect(row?.state).toBe('failed');

@@ -2,7 +2,7 @@ import { describeError } from '../errors/errors.js';
 import type { Job } from '../ports/store.js';
 import { retryDelayMs } from './backoff.js';
 import { type EngineContext, JOB_KINDS } from './context.js';
-import { isRetryable, runLockJob } from './lock-job.js';
+import { retriesAfter, runLockJob } from './lock-job.js';
 import { planAndPersist } from './plan-and-persist.js';
 import { runSyncBookingsJob, runSyncBookingsJobs, syncUnits } from './sync.js';
 
@@ -199,7 +199,7 @@ async function execute(
   } catch (error) {
     const reason = describeError(error);
     const now = ctx.clock.now();
-    if (isRetryable(error) && job.attempts < ctx.retry.maxAttempts) {
+    if (retriesAfter(error, job, ctx.retry.maxAttempts)) {
       const retryAt = new Date(now.getTime() + retryDelayMs(job.attempts, error, ctx.retry, ctx.random));
       await ctx.store.failJob(job.id, ctx.workerId, { error: reason, retryAt }, now);
       ctx.emit({

@@ -1,6 +1,7 @@
 import type { AccessCode } from '../domain/schemas.js';
 import {
   AuthError,
+  CapacityError,
   DuplicateCodeError,
   describeError,
   PermanentError,
@@ -17,6 +18,14 @@ export function codeName(code: Pick<AccessCode, 'bookingId'>): string {
   return `brafa:${code.bookingId}`.slice(0, 64);
 }
 
+/**
+ * A lock found full is tried this many times in all before its code fails: once more after
+ * the backoff, because the code making room for it (a removal the plan queued first) may still
+ * be on its way off in another job or worker. A lock that stays full costs no further calls
+ * until the planner's retry of failed codes.
+ */
+const CAPACITY_TRIES = 2;
+
 /** Whether an error is worth retrying (anything not known to be final). */
 export function isRetryable(error: unknown): boolean {
   return !(
@@ -25,6 +34,12 @@ export function isRetryable(error: unknown): boolean {
     error instanceof ValidationError ||
     error instanceof DuplicateCodeError
   );
+}
+
+/** Whether this job, after this error, goes back to the queue (false: it fails for good). */
+export function retriesAfter(error: unknown, job: Job, maxAttempts: number): boolean {
+  if (error instanceof CapacityError) return job.attempts < Math.min(CAPACITY_TRIES, maxAttempts);
+  return isRetryable(error) && job.attempts < maxAttempts;
 }
 
 function isOurs(found: LockCode, code: AccessCode): boolean {
@@ -62,7 +77,7 @@ export async function runLockJob(ctx: EngineContext, job: Job): Promise<boolean>
   try {
     outcome = code.state === 'pending_revoke' ? await removeFromLock(ctx, code) : await putOnLock(ctx, code);
   } catch (error) {
-    const final = !isRetryable(error) || job.attempts >= ctx.retry.maxAttempts;
+    const final = !retriesAfter(error, job, ctx.retry.maxAttempts);
     await ctx.store.updateAccessCode(
       code.id,
       {

@@ -38,11 +38,11 @@ export class TransientError extends BrafaError {
 export class PermanentError extends BrafaError {}
 
 /**
- * The lock has no room for another code. Not retried by the job (another try at once finds the
- * lock as full), but not final either: codes come off as stays end, so the planner gives such
- * a code a fresh try after `failedRetryMs`, like an outage. The planner never plans more codes
- * than a lock holds; this happens when codes the SDK does not know about fill it, or when a
- * code making room is still being taken off by another worker.
+ * The lock has no room for another code. The planner never plans more codes than a lock holds,
+ * so this happens when codes the SDK does not know about fill it, or when the code making room
+ * is still on its way off (another job or worker). Its job tries once more after the backoff;
+ * then the code fails, and the planner gives it a fresh try after `failedRetryMs`, like an
+ * outage: codes come off as stays end.
  */
 export class CapacityError extends PermanentError {}
 
