@@ -79,6 +79,25 @@ export function describeEngineConformance(name: string, options: EngineSuiteOpti
       clock.advance(60_000);
       expect((await on.dispatch()).dead).toBe(0);
     };
+    /** Two later stays on a 2-code door (full), and tonight's stay booked this morning. */
+    const laterStays = [
+      booking('F2', { arrivalDate: '2026-04-24', departureDate: '2026-04-25', resourceId: 'res-102' }),
+      booking('F1', { arrivalDate: '2026-04-22', departureDate: '2026-04-23' }),
+    ];
+    const tonight = booking('NOW', {
+      arrivalDate: '2026-04-20',
+      departureDate: '2026-04-21',
+      resourceId: 'res-102',
+    });
+    const fullDoorOfLaterStays = async () => {
+      const small = new MemoryLock({ capacity: 2 });
+      lock = small;
+      const limited = engineWith({ lock: small });
+      pms.setBookings(laterStays);
+      await run(limited);
+      expect(small.codesOn('ENTRANCE')).toHaveLength(2);
+      return { small, limited };
+    };
     /** A sync of P1 and a dispatch, by the suite's engine or another one. */
     const run = async (on: Engine = engine) => {
       await on.syncProperty('P1');
@@ -503,22 +522,11 @@ export function describeEngineConformance(name: string, options: EngineSuiteOpti
     });
 
     it('on a full door a last-minute stay takes the place of the latest future one, which comes back', async () => {
-      const small = new MemoryLock({ capacity: 2 });
-      lock = small;
-      const limited = engineWith({ lock: small });
-      const later = [
-        booking('F2', { arrivalDate: '2026-04-24', departureDate: '2026-04-25', resourceId: 'res-102' }),
-        booking('F1', { arrivalDate: '2026-04-22', departureDate: '2026-04-23' }),
-      ];
-      pms.setBookings(later);
-      await run(limited);
+      const { small, limited } = await fullDoorOfLaterStays();
       const f2Pin = pms.writtenFor('F2')?.passcode;
       expect(f2Pin).toBeDefined();
       // Booked this morning for tonight: the entrance is full of later stays.
-      pms.setBookings([
-        ...later,
-        booking('NOW', { arrivalDate: '2026-04-20', departureDate: '2026-04-21', resourceId: 'res-102' }),
-      ]);
+      pms.setBookings([...laterStays, tonight]);
       expect((await run(limited)).dead).toBe(0);
       await settleRace(limited);
       expect((await code('NOW', 'ENTRANCE'))?.state).toBe('active');
@@ -540,20 +548,8 @@ export function describeEngineConformance(name: string, options: EngineSuiteOpti
     });
 
     it('a last-minute booking named by a webhook makes room on a full door in the same dispatch', async () => {
-      const small = new MemoryLock({ capacity: 2 });
-      lock = small;
-      const limited = engineWith({ lock: small });
-      const later = [
-        booking('F2', { arrivalDate: '2026-04-24', departureDate: '2026-04-25', resourceId: 'res-102' }),
-        booking('F1', { arrivalDate: '2026-04-22', departureDate: '2026-04-23' }),
-      ];
-      pms.setBookings(later);
-      await limited.syncProperty('P1');
-      await limited.dispatch();
-      pms.setBookings([
-        ...later,
-        booking('NOW', { arrivalDate: '2026-04-20', departureDate: '2026-04-21', resourceId: 'res-102' }),
-      ]);
+      const { limited } = await fullDoorOfLaterStays();
+      pms.setBookings([...laterStays, tonight]);
       // What a webhook for NOW enqueues: only NOW is fetched and planned.
       await store.enqueueJobs(
         [{ kind: JOB_KINDS.syncBookings, propertyId: 'P1', payload: { bookingIds: ['NOW'] } }],
