@@ -40,7 +40,12 @@ export async function openKysely(
   if (url.startsWith('sqlite:')) {
     const { default: Database } = await import('better-sqlite3');
     const database = new Database(sqlitePath(url));
-    return new Kysely<BrafaDatabase>({ dialect: createSqliteDialect(database, options) });
+    try {
+      return new Kysely<BrafaDatabase>({ dialect: createSqliteDialect(database, options) });
+    } catch (error) {
+      database.close();
+      throw error;
+    }
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     const { Pool } = await import('pg');

@@ -89,6 +89,8 @@ describe('SQLite: tuning and URLs', () => {
     expect(await pragma('busy_timeout')).toBe(0);
     expect(await pragma('foreign_keys')).toBe(1);
     expect(await pragma('synchronous')).toBe(1); // NORMAL: the WAL is synced at checkpoints
+    // SQLite's own 2,000 KiB page cache, not better-sqlite3's 16,000 (resident memory).
+    expect(await pragma('cache_size')).toBe(-2000);
     await db.destroy();
     const strict = await openKysely(`sqlite:${join(dir, 'strict.db')}`, { synchronous: 'full' });
     expect(
@@ -97,6 +99,18 @@ describe('SQLite: tuning and URLs', () => {
       )[0],
     ).toBe(2);
     await strict.destroy();
+  });
+
+  it('takes the page cache size in KiB and refuses one that is not a positive whole number', async () => {
+    const db = await openKysely(`sqlite:${join(dir, 'cache.db')}`, { cacheSizeKb: 8000 });
+    const { rows } = await sql.raw<Record<string, unknown>>('pragma cache_size').execute(db);
+    expect(Object.values(rows[0] ?? {})[0]).toBe(-8000);
+    await db.destroy();
+    for (const cacheSizeKb of [0, -5, 1.5, Number.NaN]) {
+      await expect(openKysely(`sqlite:${join(dir, 'cache.db')}`, { cacheSizeKb })).rejects.toThrow(
+        /store\.cacheSizeKb.*positive whole number/,
+      );
+    }
   });
 
   it('waits for another connection’s write lock without blocking the event loop, up to the busy timeout', async () => {

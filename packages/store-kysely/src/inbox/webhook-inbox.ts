@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { AcceptedWebhook, NewJob, Store, WebhookLog } from '@brafa/core';
 import type Database from 'better-sqlite3';
+import { DEFAULT_CACHE_SIZE_KB } from '../dialect/sqlite.js';
 import { sqlitePath } from '../open-store.js';
 
 export interface WebhookInboxOptions {
@@ -49,6 +50,9 @@ export class WebhookInbox {
     this.db = db;
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    // A queue of a few rows between two processes: SQLite's default cache, not the 16 MB
+    // better-sqlite3 builds in (see `SqliteTuning.cacheSizeKb`).
+    this.db.pragma(`cache_size = -${DEFAULT_CACHE_SIZE_KB}`);
     this.db.exec(`
       create table if not exists webhook_inbox (id integer primary key autoincrement, entry text not null);
       create table if not exists webhook_inbox_meta (key text primary key, value text not null);
