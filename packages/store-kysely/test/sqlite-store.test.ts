@@ -113,6 +113,29 @@ describe('SQLite: tuning and URLs', () => {
     }
   });
 
+  it('gives a transaction the connection to itself; queries issued meanwhile run after it, in order', async () => {
+    const db = await openKysely(`sqlite:${join(dir, 'exclusive.db')}`);
+    await sql`create table t (n integer)`.execute(db);
+    const seen: string[] = [];
+    const inside = db.transaction().execute(async (trx) => {
+      await sql`insert into t (n) values (1)`.execute(trx);
+      // The transaction yields to the event loop while it holds the connection.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sql`insert into t (n) values (2)`.execute(trx);
+      seen.push('commit');
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const outside = Array.from({ length: 5 }, (_, i) =>
+      sql<{ c: number }>`select count(*) as c from t`.execute(db).then(({ rows }) => {
+        seen.push(`read ${i}: ${rows[0]?.c}`);
+      }),
+    );
+    await Promise.all([inside, ...outside]);
+    // Never a half-done transaction (count 1), and the waiting reads in the order they came.
+    expect(seen).toEqual(['commit', 'read 0: 2', 'read 1: 2', 'read 2: 2', 'read 3: 2', 'read 4: 2']);
+    await db.destroy();
+  });
+
   it('waits for another connection’s write lock without blocking the event loop, up to the busy timeout', async () => {
     const file = join(dir, 'busy.db');
     const store = await openStore(`sqlite:${file}`, { busyTimeoutMs: 150 });
