@@ -180,6 +180,7 @@ export async function openRuntime(config: BrafaConfig, options: RuntimeOptions =
       password: config.sciener.password,
       host: config.sciener.baseUrl,
       maxConcurrency: config.worker.concurrency,
+      capabilities: { maxCodesPerLock: config.sciener.maxCodesPerLock },
       logger,
     });
     const providers = new Map<string, PmsProvider>();

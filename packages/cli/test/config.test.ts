@@ -67,6 +67,27 @@ describe('config', () => {
     }
   });
 
+  it('tells the planner how many codes a lock holds (older TTLock locks: 150)', async () => {
+    const env = { BRAFA_SECRET: 'from-the-environment' };
+    const older = await openRuntime(
+      parseConfig({ ...base(), sciener: { ...base().sciener, maxCodesPerLock: 150 } }, env),
+    );
+    try {
+      expect(older.engine.context.lock.capabilities.maxCodesPerLock).toBe(150);
+    } finally {
+      await older.close();
+    }
+    const defaults = await openRuntime(parseConfig(base(), env));
+    try {
+      expect(defaults.engine.context.lock.capabilities.maxCodesPerLock).toBe(250);
+    } finally {
+      await defaults.close();
+    }
+    expect(() =>
+      parseConfig({ ...base(), sciener: { ...base().sciener, maxCodesPerLock: 300 } }, env),
+    ).toThrow(/sciener\.maxCodesPerLock/);
+  });
+
   it('names the key that uses a missing variable', () => {
     expect(() => substituteEnv({ a: { b: ['x', '${NOPE}'] } }, {})).toThrow(
       'a.b.1: environment variable NOPE is not set',

@@ -104,6 +104,11 @@ export const configSchema = z.strictObject({
     clientSecret: nonEmpty,
     username: nonEmpty,
     password: nonEmpty,
+    /**
+     * Codes one lock holds. TTLock documents 250 (`-3009` past it); older locks' guide says
+     * 150. The planner never plans more for a lock, so set the smallest of your locks.
+     */
+    maxCodesPerLock: z.number().int().min(1).max(250).default(250),
   }),
   worker: z
     .strictObject({
