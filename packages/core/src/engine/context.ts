@@ -9,6 +9,7 @@ import type { NewJob, Store } from '../ports/store.js';
 import type { RetryPolicy } from './backoff.js';
 import type { EngineEvent } from './events.js';
 import type { GroupCommit } from './group-commit.js';
+import type { LockLanes } from './lock-lanes.js';
 
 /** What every engine step needs; built once by `createEngine`. */
 export interface EngineContext {
@@ -30,6 +31,8 @@ export interface EngineContext {
   writeBackMaxDelayMs: number;
   /** Shared transactions for the small writes that end each lock operation. */
   commits: GroupCommit;
+  /** One operation per lock at a time, the most urgent job next. */
+  lockLanes: LockLanes;
   /** Providers already reported as unable to write back (logged once, then skipped). */
   warnedNoWriteBack: Set<string>;
 }

@@ -21,6 +21,7 @@ import {
 } from './dispatch.js';
 import type { EngineEventHandler } from './events.js';
 import { GroupCommit } from './group-commit.js';
+import { LockLanes } from './lock-lanes.js';
 import { planAndPersist, planOnly, requireProperty } from './plan-and-persist.js';
 import { fetchAll, type SyncResult, syncProperty, syncUnits } from './sync.js';
 import { desiredWriteBack } from './write-back.js';
@@ -177,6 +178,7 @@ export function createEngine(options: EngineOptions): Engine {
     writeBackMaxDelayMs: Math.max(0, options.writeBackMaxDelayMs ?? DEFAULT_WRITE_BACK_MAX_DELAY_MS),
     warnedNoWriteBack: new Set(),
     commits: new GroupCommit(options.store, clock),
+    lockLanes: new LockLanes(),
   };
 
   return {

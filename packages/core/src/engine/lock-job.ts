@@ -51,6 +51,16 @@ function isOurs(found: LockCode, code: AccessCode): boolean {
   );
 }
 
+/** Whether a code row still has lock work to do (not gone, not settled). */
+function needsLock(code: AccessCode | undefined): code is AccessCode {
+  return code !== undefined && code.state !== 'active' && code.state !== 'revoked' && code.state !== 'failed';
+}
+
+/** A lock job's call: what the lock did, or how it failed (for the code row it acted on). */
+type Step =
+  | { kind: 'called'; code: AccessCode; outcome: Outcome }
+  | { kind: 'failed'; code: AccessCode; error: unknown };
+
 type Outcome =
   | {
       kind: 'done';
@@ -68,15 +78,35 @@ type Outcome =
  */
 export async function runLockJob(ctx: EngineContext, job: Job): Promise<boolean> {
   const codeId = String(job.payload.codeId ?? '');
-  const code = await ctx.store.getAccessCode(codeId);
-  if (!code || code.state === 'active' || code.state === 'revoked' || code.state === 'failed') return false;
-  const property = await ctx.store.getProperty(code.propertyId);
+  const first = await ctx.store.getAccessCode(codeId);
+  if (!needsLock(first)) return false;
+  const property = await ctx.store.getProperty(first.propertyId);
   if (property && !property.enabled) return false;
 
-  let outcome: Outcome;
-  try {
-    outcome = code.state === 'pending_revoke' ? await removeFromLock(ctx, code) : await putOnLock(ctx, code);
-  } catch (error) {
+  // The lock call waits for the lock's lane (one operation at a time, the most urgent next).
+  // A job that waited reads its row again: the plan may have moved or settled it meanwhile.
+  const step = await ctx.lockLanes.run(
+    first.lockId,
+    job.priority,
+    async (waited): Promise<Step | undefined> => {
+      const code = waited ? await ctx.store.getAccessCode(codeId) : first;
+      if (!needsLock(code)) return undefined;
+      try {
+        return {
+          kind: 'called',
+          code,
+          outcome:
+            code.state === 'pending_revoke' ? await removeFromLock(ctx, code) : await putOnLock(ctx, code),
+        };
+      } catch (error) {
+        return { kind: 'failed', code, error };
+      }
+    },
+  );
+  if (!step) return false;
+  const { code } = step;
+  if (step.kind === 'failed') {
+    const { error } = step;
     const final = !retriesAfter(error, job, ctx.retry.maxAttempts);
     await ctx.store.updateAccessCode(
       code.id,
@@ -92,6 +122,7 @@ export async function runLockJob(ctx: EngineContext, job: Job): Promise<boolean>
       ctx.emit({ type: 'lock.failed', codeId: code.id, lockId: code.lockId, error: describeError(error) });
     throw error;
   }
+  const { outcome } = step;
   if (outcome.kind === 'replanned') return false;
 
   const now = ctx.clock.now();

@@ -56,6 +56,15 @@ const booking = (id: string, over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+/** Polls until `check` holds (real time: the engine's jobs run on the event loop). */
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
 /**
  * The engine's behaviour end to end with in-memory PMS and lock, over any `Store`: the legacy
  * app's cases (new booking, date change, room change, cancellation, write-back only after lock
@@ -178,6 +187,52 @@ export function describeEngineConformance(name: string, options: EngineSuiteOpti
         e.type === 'lock.call' ? [`${bookingOf.get(e.codeId)}@${e.lockId}`] : [],
       );
       expect(order.map((o) => o.split('@')[0])).toEqual(['E', 'E', 'D', 'D', 'B', 'B', 'C', 'C', 'A', 'A']);
+      expect(lock.codesOn('ENTRANCE')).toHaveLength(5);
+    });
+
+    it('jobs waiting for one lock reach it most urgent first, whatever order they were claimed in', async () => {
+      // A gateway lock: one operation at a time, queued in arrival order as adapters do, and
+      // here each entrance add is held until the test lets it finish.
+      const started: string[] = [];
+      const releases: Array<() => void> = [];
+      let queue: Promise<unknown> = Promise.resolve();
+      const door = Object.create(lock) as MemoryLock;
+      door.addCode = (input) => {
+        if (input.lockId !== 'ENTRANCE') return lock.addCode(input);
+        const turn = queue.then(async () => {
+          started.push(input.name.replace('brafa:', ''));
+          await new Promise<void>((resolve) => releases.push(resolve));
+          return lock.addCode(input);
+        });
+        queue = turn.catch(() => undefined);
+        return turn;
+      };
+      const wide = engineWith({ lock: door, concurrency: 16 });
+      const backlog = [
+        booking('A', { arrivalDate: '2026-05-15', departureDate: '2026-05-17' }),
+        booking('B', { arrivalDate: '2026-04-28', departureDate: '2026-04-30', resourceId: 'res-102' }),
+        booking('C', { arrivalDate: '2026-05-05', departureDate: '2026-05-07' }),
+        booking('D', { arrivalDate: '2026-05-20', departureDate: '2026-05-22', resourceId: 'res-102' }),
+      ];
+      pms.setBookings(backlog);
+      await wide.syncProperty('P1');
+      // The backlog's jobs are claimed and started: B's entrance add is on the door, A, C and D
+      // wait for it.
+      const first = wide.dispatch({ untilIdle: false });
+      await until(() => started.length === 1);
+      // Then tonight's stay is booked, and its jobs are claimed after theirs.
+      pms.setBookings([...backlog, booking('E', { arrivalDate: '2026-04-20', departureDate: '2026-04-21' })]);
+      await wide.syncProperty('P1');
+      const second = wide.dispatch({ untilIdle: false });
+      await until(async () => (await code('E', 'L101'))?.state === 'active');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      while (started.length < 5 || releases.length) {
+        const seen = started.length;
+        releases.shift()?.();
+        if (seen < 5) await until(() => started.length > seen);
+      }
+      await Promise.all([first, second]);
+      expect(started).toEqual(['B', 'E', 'C', 'A', 'D']);
       expect(lock.codesOn('ENTRANCE')).toHaveLength(5);
     });
 
