@@ -15,6 +15,7 @@ import {
   type WriteBackResult,
 } from '@brafa/core';
 import { MewsClient, type MewsClientOptions, SERVICE_ORDER_STATES } from './client/client.js';
+import { readAhead } from './client/paging.js';
 import type { Customer } from './client/schemas.js';
 import { mapReservation } from './mapping/reservation.js';
 import { toUnitSources } from './mapping/units.js';
@@ -152,7 +153,8 @@ export function createMewsProvider(options: MewsProviderOptions): MewsProvider {
       ...(updated ? { updated } : {}),
       states: SERVICE_ORDER_STATES,
     });
-    for await (const raw of pages) yield await toPage(raw, mappings, seen);
+    // The next page's request overlaps this page's customers call and the engine storing it.
+    for await (const raw of readAhead(pages)) yield await toPage(raw, mappings, seen);
   }
 
   const capabilities: PmsCapabilities = {

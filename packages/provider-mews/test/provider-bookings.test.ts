@@ -108,6 +108,21 @@ describe('fetchBookings', () => {
     expect(names.get(s.reservations.started)).toBe('Bob Stone');
   });
 
+  it('asks for the next reservations page while the current one is still being completed', async () => {
+    const { fake, s } = setup();
+    const provider = providerFor(fake, { serviceIds: [s.serviceId], reservationPageSize: 2 });
+    const pages = await collect(provider.fetchBookings({ window: WINDOW }));
+    expect(pages).toHaveLength(3);
+    // Page 2 is requested before page 1's guest names: its round trip overlaps that call and
+    // the caller's work. No call more than a walk one page at a time makes.
+    const order = fake.requests
+      .map((r) => r.operation)
+      .filter((op) => op === RES || op === 'customers/getAll');
+    expect(order.slice(0, 3)).toEqual([RES, RES, 'customers/getAll']);
+    expect(fake.calls(RES)).toHaveLength(3);
+    expect(fake.calls('customers/getAll')).toHaveLength(3);
+  });
+
   it('a company-owned reservation has no guest name and asks for no customer', async () => {
     const { fake, s } = setup();
     fake.reservations.clear();
