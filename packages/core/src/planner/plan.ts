@@ -167,7 +167,6 @@ export function plan(input: PlanInput): Plan {
     if ('reason' in chosen) {
       skipped.push({ bookingId: booking.bookingId, reason: chosen.reason });
     }
-    const wanted = new Map<string, PlannedCode>();
     if (!('reason' in chosen) && live.length === 0) {
       // Nothing on any lock yet (the common case of a large plan): every wanted code is a create.
       for (const lockId of chosen.lockIds) {
@@ -177,6 +176,7 @@ export function plan(input: PlanInput): Plan {
       }
       continue;
     }
+    const wanted = new Map<string, PlannedCode>();
     if (!('reason' in chosen)) {
       for (const lockId of chosen.lockIds)
         wanted.set(lockId, plannedCode(property.id, booking.bookingId, lockId, chosen, window));
