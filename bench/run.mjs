@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { calibrate } from './lib/calibrate.mjs';
 
 const SCENARIOS = ['cold-sync', 'noop-resync', 'incremental', 'time-to-door', 'webhook', 'planner'];
 const args = process.argv.slice(2);
@@ -75,6 +76,8 @@ function headline(r) {
   }
 }
 
+// The machine's speed before and after: timing targets are absolute, machines are not.
+const calibrationStartMs = calibrate();
 const results = [];
 for (const name of names) {
   process.stderr.write(`bench: ${name}${quick ? ' (quick)' : ''} …\n`);
@@ -115,6 +118,11 @@ for (const r of results) {
   if (r.crashed) console.log(`  CRASH ${r.scenario}: ${r.crashed}\n${r.output}`);
 }
 
+const calibrationEndMs = calibrate();
+console.log(
+  `\nmachine speed: reference workload ${calibrationStartMs} ms before, ${calibrationEndMs} ms after (bench/lib/calibrate.mjs; lower is faster)`,
+);
+
 const report = {
   when: new Date().toISOString(),
   quick,
@@ -123,6 +131,8 @@ const report = {
     cpus: cpus().length,
     memoryGb: Math.round(totalmem() / 2 ** 30),
     loadAverage: loadavg(),
+    // Milliseconds of a fixed CPU workload (bench/lib/calibrate.mjs) before and after the run.
+    calibrationMs: { start: calibrationStartMs, end: calibrationEndMs },
   },
   scenarios: results,
 };
