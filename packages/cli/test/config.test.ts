@@ -46,7 +46,10 @@ describe('config', () => {
 
   it('passes the worker tuning to the engine, in its units', async () => {
     const config = parseConfig(
-      { ...base(), worker: { concurrency: 4, leaseSeconds: 90, writeBackMaxDelaySeconds: 12 } },
+      {
+        ...base(),
+        worker: { concurrency: 4, leaseSeconds: 90, writeBackMaxDelaySeconds: 12, lockLeases: true },
+      },
       { BRAFA_SECRET: 'from-the-environment' },
     );
     const runtime = await openRuntime(config);
@@ -56,12 +59,15 @@ describe('config', () => {
         leaseMs: 90_000,
         writeBackMaxDelayMs: 12_000,
       });
+      expect(runtime.engine.context.lockLeases).toBeDefined();
     } finally {
       await runtime.close();
     }
     const defaults = await openRuntime(parseConfig(base(), { BRAFA_SECRET: 'from-the-environment' }));
     try {
       expect(defaults.engine.context.writeBackMaxDelayMs).toBe(30_000);
+      // SQLite: one process does the lock work, no leases unless asked.
+      expect(defaults.engine.context.lockLeases).toBeUndefined();
     } finally {
       await defaults.close();
     }

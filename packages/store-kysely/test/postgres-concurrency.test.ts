@@ -51,6 +51,10 @@ describePostgres('PostgreSQL: several workers share one queue', adminUrl, (admin
     }
   }
 
+  it('says it is shared by workers, so engines serialise lock operations across them', async () => {
+    expect((await worker()).sharedByWorkers).toBe(true);
+  });
+
   it('4 workers claim 1,000 jobs: none runs twice, none is lost; a dead worker’s jobs are reclaimed after its lease', async () => {
     const producer = await worker();
     const ids = await producer.enqueueJobs(

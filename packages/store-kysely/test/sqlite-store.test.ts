@@ -80,6 +80,12 @@ describe('SQLite: tuning and URLs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'brafa-sqlite-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  it("is one process's store: engines on it need no lock leases by default", async () => {
+    const store = await openStore(`sqlite:${join(dir, 'alone.db')}`);
+    expect(store.sharedByWorkers).toBe(false);
+    await store.close();
+  });
+
   it('opens a file database in WAL mode with a busy timeout and foreign keys on', async () => {
     const db = await openKysely(`sqlite:${join(dir, 'tuned.db')}`);
     const pragma = async (name: string) =>

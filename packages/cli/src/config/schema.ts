@@ -133,6 +133,13 @@ export const configSchema = z.strictObject({
        */
       writeBackMaxDelaySeconds: z.number().min(0).optional(),
       /**
+       * Hold a database lease per lock around each lock operation, so that no two processes
+       * operate one lock at once (a second TTLock operation fails with -3037). Default: on for
+       * PostgreSQL, off for SQLite; turn it on when a cron `brafa run` shares a SQLite file
+       * with `brafa serve`.
+       */
+      lockLeases: z.boolean().optional(),
+      /**
        * `brafa serve` runs its worker loop in a thread of its own, so webhook acks never wait
        * behind lock work (default true; an in-memory SQLite database always runs it inline).
        */

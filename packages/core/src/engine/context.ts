@@ -10,6 +10,7 @@ import type { RetryPolicy } from './backoff.js';
 import type { EngineEvent } from './events.js';
 import type { GroupCommit } from './group-commit.js';
 import type { LockLanes } from './lock-lanes.js';
+import type { LockLeases } from './lock-leases.js';
 
 /** What every engine step needs; built once by `createEngine`. */
 export interface EngineContext {
@@ -33,6 +34,8 @@ export interface EngineContext {
   commits: GroupCommit;
   /** One operation per lock at a time, the most urgent job next. */
   lockLanes: LockLanes;
+  /** One operation per lock across workers sharing the store; absent when this engine is alone. */
+  lockLeases: LockLeases | undefined;
   /** Providers already reported as unable to write back (logged once, then skipped). */
   warnedNoWriteBack: Set<string>;
 }

@@ -22,6 +22,7 @@ import {
 import type { EngineEventHandler } from './events.js';
 import { GroupCommit } from './group-commit.js';
 import { LockLanes } from './lock-lanes.js';
+import { LockLeases } from './lock-leases.js';
 import { planAndPersist, planOnly, requireProperty } from './plan-and-persist.js';
 import { fetchAll, type SyncResult, syncProperty, syncUnits } from './sync.js';
 import { desiredWriteBack } from './write-back.js';
@@ -52,6 +53,14 @@ export interface EngineOptions {
    * on their doors reach the PMS (and the guest). Default 30 s.
    */
   writeBackMaxDelayMs?: number;
+  /**
+   * Hold a store lease per lock around each lock operation, so that workers in other processes
+   * sharing the store never operate on one lock at the same time (a gateway lock's cloud fails
+   * the second as busy). Costs a store write per operation. Default: the store's `sharedByWorkers` (true on
+   * PostgreSQL, false on SQLite and in memory, where one process does the work); turn it on if
+   * other processes dispatch from the same SQLite file.
+   */
+  lockLeases?: boolean;
   /** Jitter source (tests pass a seeded one). */
   random?: () => number;
 }
@@ -153,6 +162,7 @@ export function createEngine(options: EngineOptions): Engine {
     (process.env.BRAFA_LOG ? createLogger({ redactor: new Redactor([policy.secret]) }) : silentLogger);
   const onEvent = options.onEvent;
   const clock = options.clock ?? systemClock;
+  const workerId = options.workerId ?? `worker-${randomUUID()}`;
   const ctx: EngineContext = {
     store: options.store,
     lock: options.lock,
@@ -172,13 +182,17 @@ export function createEngine(options: EngineOptions): Engine {
     random: options.random ?? Math.random,
     graceMs: options.graceMs ?? 24 * 60 * 60 * 1000,
     failedRetryMs: options.failedRetryMs ?? DEFAULT_FAILED_RETRY_MS,
-    workerId: options.workerId ?? `worker-${randomUUID()}`,
+    workerId,
     leaseMs: options.leaseMs ?? 5 * 60_000,
     concurrency: Math.max(1, options.concurrency ?? 16),
     writeBackMaxDelayMs: Math.max(0, options.writeBackMaxDelayMs ?? DEFAULT_WRITE_BACK_MAX_DELAY_MS),
     warnedNoWriteBack: new Set(),
     commits: new GroupCommit(options.store, clock),
     lockLanes: new LockLanes(),
+    lockLeases:
+      (options.lockLeases ?? options.store.sharedByWorkers ?? false)
+        ? new LockLeases(options.store, clock, workerId)
+        : undefined,
   };
 
   return {

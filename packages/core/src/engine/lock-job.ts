@@ -89,17 +89,32 @@ export async function runLockJob(ctx: EngineContext, job: Job): Promise<boolean>
     first.lockId,
     job.priority,
     async (waited): Promise<Step | undefined> => {
-      const code = waited ? await ctx.store.getAccessCode(codeId) : first;
-      if (!needsLock(code)) return undefined;
       try {
-        return {
-          kind: 'called',
-          code,
-          outcome:
-            code.state === 'pending_revoke' ? await removeFromLock(ctx, code) : await putOnLock(ctx, code),
-        };
-      } catch (error) {
-        return { kind: 'failed', code, error };
+        const code = waited ? await ctx.store.getAccessCode(codeId) : first;
+        if (!needsLock(code)) return undefined;
+        try {
+          // Other workers sharing the store: wait for theirs to finish (see LockLeases).
+          await ctx.lockLeases?.hold(code.lockId);
+          return {
+            kind: 'called',
+            code,
+            outcome:
+              code.state === 'pending_revoke' ? await removeFromLock(ctx, code) : await putOnLock(ctx, code),
+          };
+        } catch (error) {
+          return { kind: 'failed', code, error };
+        }
+      } finally {
+        // Kept while this process has more operations queued for the lock (each renews it).
+        if (ctx.lockLeases && ctx.lockLanes.waitingFor(first.lockId) === 0) {
+          // The operation's outcome still gets recorded; an unreleased hold lapses by itself.
+          await ctx.lockLeases.release(first.lockId).catch((error: unknown) =>
+            ctx.logger.warn('could not release the hold on a lock; it lapses by itself', {
+              lockId: first.lockId,
+              error: describeError(error),
+            }),
+          );
+        }
       }
     },
   );

@@ -135,6 +135,13 @@ export interface AccessCodeQuery {
  * `@brafa/core/testing` and the SQL store package; both pass `describeStoreConformance`.
  */
 export interface Store {
+  /**
+   * True when several worker processes usually share this store (PostgreSQL). The engine then
+   * holds a store lease around each lock operation by default, so no two workers operate one
+   * lock at once (see `EngineOptions.lockLeases`).
+   */
+  readonly sharedByWorkers?: boolean;
+
   // configuration
   upsertProperty(property: Property): Promise<void>;
   getProperty(propertyId: string): Promise<Property | undefined>;

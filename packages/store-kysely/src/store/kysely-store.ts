@@ -58,6 +58,8 @@ export function createKyselyStore(db: Kysely<BrafaDatabase>, options: KyselyStor
 
 class KyselyStore implements Store {
   private readonly ctx: StoreContext;
+  /** PostgreSQL is the store for several workers; SQLite is one process's (see `Store`). */
+  readonly sharedByWorkers: boolean;
 
   constructor(
     private readonly db: Kysely<BrafaDatabase>,
@@ -65,6 +67,7 @@ class KyselyStore implements Store {
     private readonly maxParameters: number,
     private readonly onClose: (() => Promise<void>) | undefined,
   ) {
+    this.sharedByWorkers = dialect === 'postgres';
     this.ctx = {
       db,
       dialect,

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../src/engine/engine.js';
+import { LOCK_LEASE_MS, LockLeases, lockLeaseKey } from '../src/engine/lock-leases.js';
+import { TransientError } from '../src/errors/errors.js';
+import { ManualClock } from '../src/ports/clock.js';
+import type { LockProvider } from '../src/ports/lock.js';
+import { MemoryLock, MemoryPms, MemoryStore, makeProperty } from '../src/testing/index.js';
+
+const T0 = '2026-04-20T00:00:00Z';
+const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+
+describe('LockLeases', () => {
+  it('waits for another worker to give the lock back, then holds it', async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock(T0);
+    const a = new LockLeases(store, clock, 'w1');
+    const b = new LockLeases(store, clock, 'w2');
+    await a.hold('L1');
+    let bHolds = false;
+    const waiting = b.hold('L1').then(() => {
+      bHolds = true;
+    });
+    for (let i = 0; i < 30; i++) await tick();
+    expect(bHolds).toBe(false);
+    // Renewing is fine for the holder; another lock is free for anyone.
+    await a.hold('L1');
+    await b.hold('L2');
+    await a.release('L1');
+    await waiting;
+    expect(bHolds).toBe(true);
+    // Released: a release by a worker that does not hold it changes nothing.
+    await a.release('L1');
+    expect(await store.acquireLease(lockLeaseKey('L1'), 'w3', clock.now(), clock.now())).toBe(false);
+  });
+
+  it('gives up after its wait with a retryable error naming the lock', async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock(T0);
+    await new LockLeases(store, clock, 'w1').hold('L1');
+    const impatient = new LockLeases(store, clock, 'w2', 50);
+    const error = await impatient.hold('L1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as Error).message).toBe('lock L1 is busy with an operation of another worker');
+  });
+
+  it('a hold left by a dead worker lapses after LOCK_LEASE_MS', async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock(T0);
+    await new LockLeases(store, clock, 'dead').hold('L1');
+    clock.advance(LOCK_LEASE_MS);
+    await new LockLeases(store, clock, 'w2', 50).hold('L1');
+  });
+});
+
+/**
+ * A lock cloud that fails an operation on a lock while another one on it is under way ("the
+ * lock is busy"), and remembers how many it ever saw at once.
+ */
+function busyLock(inner: MemoryLock, operationMs: number) {
+  const running = new Map<string, number>();
+  const stats = { mostAtOnce: 0, busy: 0 };
+  const guarded =
+    <A extends { lockId: string }, R>(fn: (args: A) => Promise<R>) =>
+    async (args: A): Promise<R> => {
+      const now = running.get(args.lockId) ?? 0;
+      if (now > 0) {
+        stats.busy++;
+        throw new TransientError('the lock is busy', { retryAfterMs: 10 });
+      }
+      running.set(args.lockId, 1);
+      stats.mostAtOnce = Math.max(stats.mostAtOnce, now + 1);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, operationMs));
+        return await fn(args);
+      } finally {
+        running.set(args.lockId, 0);
+      }
+    };
+  const lock: LockProvider = {
+    kind: 'busy-when-shared',
+    capabilities: inner.capabilities,
+    addCode: guarded(inner.addCode.bind(inner)),
+    changeCode: guarded(inner.changeCode.bind(inner)),
+    removeCode: guarded(inner.removeCode.bind(inner)),
+    findCode: inner.findCode.bind(inner),
+    listCodes: inner.listCodes.bind(inner),
+  };
+  return { lock, stats };
+}
+
+describe('workers sharing a store', () => {
+  async function twoWorkers(lockLeases: boolean) {
+    const store = new MemoryStore();
+    const pms = new MemoryPms('P1');
+    const memory = new MemoryLock();
+    const { lock, stats } = busyLock(memory, 3);
+    const clock = new ManualClock(T0);
+    await store.upsertProperty(makeProperty({ id: 'P1' }));
+    // Every stay opens its room and the entrance: the entrance gets an operation per stay.
+    await store.replaceLockAssignments('P1', [
+      { propertyId: 'P1', lockId: 'ENTRANCE', scope: 'property' },
+      ...Array.from({ length: 12 }, (_, i) => ({
+        propertyId: 'P1',
+        lockId: `L${i}`,
+        scope: 'unit' as const,
+        roomId: 'R',
+        unitName: String(i),
+      })),
+    ]);
+    pms.setBookings(
+      Array.from({ length: 12 }, (_, i) => ({
+        propertyId: 'P1',
+        bookingId: `B${i}`,
+        roomId: 'R',
+        unitName: String(i),
+        arrivalDate: '2026-04-25',
+        departureDate: '2026-04-27',
+        status: 'confirmed' as const,
+      })),
+    );
+    const engine = (workerId: string) =>
+      createEngine({
+        store,
+        lock,
+        providers: () => pms,
+        passcode: { secret: 'two-workers-secret' },
+        clock,
+        workerId,
+        concurrency: 6,
+        lockLeases,
+        retry: { maxAttempts: 5, baseDelayMs: 0, maxDelayMs: 0, retryAfterCapMs: 0 },
+      });
+    const [w1, w2] = [engine('w1'), engine('w2')];
+    await w1.syncProperty('P1');
+    const [r1, r2] = await Promise.all([w1.dispatch(), w2.dispatch()]);
+    return { store, memory, stats, r1, r2 };
+  }
+
+  it('never operate on one lock at once when the engines hold lock leases', async () => {
+    const { store, memory, stats, r1, r2 } = await twoWorkers(true);
+    expect(stats.busy).toBe(0);
+    expect(stats.mostAtOnce).toBe(1);
+    // Both did lock work, and every code is on its door.
+    expect(r1.byKind.lock).toBeGreaterThan(0);
+    expect(r2.byKind.lock).toBeGreaterThan(0);
+    const codes = await store.listAccessCodes({ propertyId: 'P1' });
+    expect(codes).toHaveLength(24);
+    expect(codes.every((c) => c.state === 'active')).toBe(true);
+    expect(memory.codesOn('ENTRANCE')).toHaveLength(12);
+    // Every hold was given back.
+    expect(await store.acquireLease(lockLeaseKey('ENTRANCE'), 'w3', new Date(T0), new Date(T0))).toBe(true);
+  });
+
+  it('without them, two engines do collide on the shared entrance (what the leases prevent)', async () => {
+    const { stats } = await twoWorkers(false);
+    expect(stats.busy).toBeGreaterThan(0);
+  });
+});
