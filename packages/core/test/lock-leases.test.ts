@@ -156,3 +156,41 @@ describe('workers sharing a store', () => {
     expect(stats.busy).toBeGreaterThan(0);
   });
 });
+
+describe('audit --fix', () => {
+  it('removes an orphan code under the lock lease, after another worker is done with the lock', async () => {
+    const store = new MemoryStore();
+    const memory = new MemoryLock();
+    const clock = new ManualClock(T0);
+    await store.upsertProperty(makeProperty({ id: 'P1' }));
+    await store.replaceLockAssignments('P1', [{ propertyId: 'P1', lockId: 'L1', scope: 'property' }]);
+    await memory.addCode({
+      lockId: 'L1',
+      passcode: '503917',
+      name: 'brafa:GONE',
+      validFrom: new Date('2026-04-21T13:00:00Z'),
+      validTo: new Date('2026-04-23T09:00:00Z'),
+    });
+    const engine = createEngine({
+      store,
+      lock: memory,
+      providers: () => new MemoryPms('P1'),
+      passcode: { secret: 'audit-lease-secret' },
+      clock,
+      workerId: 'w1',
+      lockLeases: true,
+    });
+    // Another worker is operating on L1.
+    const other = new LockLeases(store, clock, 'w2');
+    await other.hold('L1');
+    const audit = engine.audit('P1', { fix: true });
+    for (let i = 0; i < 30; i++) await tick();
+    expect(memory.codesOn('L1')).toHaveLength(1);
+    await other.release('L1');
+    const report = await audit;
+    expect(report.findings.map((f) => [f.kind, f.fixed])).toEqual([['orphan', true]]);
+    expect(memory.codesOn('L1')).toHaveLength(0);
+    // And it gave the lock back.
+    expect(await store.acquireLease(lockLeaseKey('L1'), 'w3', new Date(T0), new Date(T0))).toBe(true);
+  });
+});

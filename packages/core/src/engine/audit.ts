@@ -2,7 +2,7 @@ import type { AccessCode } from '../domain/schemas.js';
 import type { LockCode } from '../ports/lock.js';
 import { sameWindow } from '../time/access-window.js';
 import { type EngineContext, lockJob } from './context.js';
-import { codeName } from './lock-job.js';
+import { codeName, withLock } from './lock-job.js';
 import { requireProperty } from './plan-and-persist.js';
 
 export type DriftKind =
@@ -105,7 +105,13 @@ export async function auditProperty(
       const bookingId = ours ? real.name!.slice('brafa:'.length) : null;
       const kind: DriftKind = ours ? 'orphan' : 'unknown_on_lock';
       const remove = options.fix && (ours || options.deleteUnknown);
-      if (remove) await ctx.lock.removeCode({ lockId, lockCodeId: real.lockCodeId });
+      if (remove) {
+        // A gateway operation like any other: one at a time per lock, across workers too.
+        await withLock(ctx, lockId, 0, async () => {
+          await ctx.lockLeases?.hold(lockId);
+          await ctx.lock.removeCode({ lockId, lockCodeId: real.lockCodeId });
+        });
+      }
       findings.push({
         kind,
         lockId,

@@ -56,6 +56,36 @@ function needsLock(code: AccessCode | undefined): code is AccessCode {
   return code !== undefined && code.state !== 'active' && code.state !== 'revoked' && code.state !== 'failed';
 }
 
+/**
+ * Runs `work` in this engine's lane for the lock (one operation at a time, the most urgent
+ * next; `waited` tells whether it had to wait, i.e. its data may be stale). `work` takes the
+ * lock's store lease (`ctx.lockLeases?.hold`) before it calls the lock; the lease is kept
+ * while this engine has more work queued for the lock (each operation renews it) and given
+ * back when the lane is empty.
+ */
+export function withLock<T>(
+  ctx: EngineContext,
+  lockId: string,
+  priority: number,
+  work: (waited: boolean) => Promise<T>,
+): Promise<T> {
+  return ctx.lockLanes.run(lockId, priority, async (waited) => {
+    try {
+      return await work(waited);
+    } finally {
+      if (ctx.lockLeases && ctx.lockLanes.waitingFor(lockId) === 0) {
+        // The operation's outcome still gets recorded; an unreleased hold lapses by itself.
+        await ctx.lockLeases.release(lockId).catch((error: unknown) =>
+          ctx.logger.warn('could not release the hold on a lock; it lapses by itself', {
+            lockId,
+            error: describeError(error),
+          }),
+        );
+      }
+    }
+  });
+}
+
 /** A lock job's call: what the lock did, or how it failed (for the code row it acted on). */
 type Step =
   | { kind: 'called'; code: AccessCode; outcome: Outcome }
@@ -85,39 +115,22 @@ export async function runLockJob(ctx: EngineContext, job: Job): Promise<boolean>
 
   // The lock call waits for the lock's lane (one operation at a time, the most urgent next).
   // A job that waited reads its row again: the plan may have moved or settled it meanwhile.
-  const step = await ctx.lockLanes.run(
-    first.lockId,
-    job.priority,
-    async (waited): Promise<Step | undefined> => {
-      try {
-        const code = waited ? await ctx.store.getAccessCode(codeId) : first;
-        if (!needsLock(code)) return undefined;
-        try {
-          // Other workers sharing the store: wait for theirs to finish (see LockLeases).
-          await ctx.lockLeases?.hold(code.lockId);
-          return {
-            kind: 'called',
-            code,
-            outcome:
-              code.state === 'pending_revoke' ? await removeFromLock(ctx, code) : await putOnLock(ctx, code),
-          };
-        } catch (error) {
-          return { kind: 'failed', code, error };
-        }
-      } finally {
-        // Kept while this process has more operations queued for the lock (each renews it).
-        if (ctx.lockLeases && ctx.lockLanes.waitingFor(first.lockId) === 0) {
-          // The operation's outcome still gets recorded; an unreleased hold lapses by itself.
-          await ctx.lockLeases.release(first.lockId).catch((error: unknown) =>
-            ctx.logger.warn('could not release the hold on a lock; it lapses by itself', {
-              lockId: first.lockId,
-              error: describeError(error),
-            }),
-          );
-        }
-      }
-    },
-  );
+  const step = await withLock(ctx, first.lockId, job.priority, async (waited): Promise<Step | undefined> => {
+    const code = waited ? await ctx.store.getAccessCode(codeId) : first;
+    if (!needsLock(code)) return undefined;
+    try {
+      // Other workers sharing the store: wait for theirs to finish (see LockLeases).
+      await ctx.lockLeases?.hold(code.lockId);
+      return {
+        kind: 'called',
+        code,
+        outcome:
+          code.state === 'pending_revoke' ? await removeFromLock(ctx, code) : await putOnLock(ctx, code),
+      };
+    } catch (error) {
+      return { kind: 'failed', code, error };
+    }
+  });
   if (!step) return false;
   const { code } = step;
   if (step.kind === 'failed') {
