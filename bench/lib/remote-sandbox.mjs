@@ -33,6 +33,8 @@ export async function startRemoteSandbox(spec) {
   return {
     ...started,
     call,
+    /** A fresh world from `spec` in the same (warm) host process; its config, world and url. */
+    restart: (next) => call('start', next),
     counts: () => call('counts'),
     clearCalls: () => call('clearCalls'),
     async close() {

@@ -11,6 +11,9 @@ let running;
 
 const ops = {
   async start({ scenario, latency, database, concurrency, webhookToken }) {
+    // A host may serve several runs one after the other (`restart`): a fresh world each time,
+    // in a process whose code is already compiled, as a vendor's cloud always is.
+    await running?.close();
     running = await startSandbox({ scenario, ...(latency ? { latency } : {}) });
     const config = configForSandbox(running, {
       database,

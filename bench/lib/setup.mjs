@@ -18,11 +18,13 @@ export const RESERVATION_PAGE_SIZE = 1000;
  * @param {number} [o.concurrency] engine jobs and TTLock requests in flight
  * @param {object[]} [o.latency] sandbox latency rules
  * @param {(event: object) => void} [o.onEvent] engine events
+ * @param {Awaited<ReturnType<typeof startRemoteSandbox>>} [o.host] a sandbox host to serve this
+ *   world (fresh, in its warm process) and to keep running after `close()`
  */
 export async function openMewsBench(o) {
   const dir = mkdtempSync(join(tmpdir(), 'brafa-bench-'));
   const database = `sqlite:${join(dir, 'bench.db')}`;
-  const sandbox = await startRemoteSandbox({
+  const spec = {
     scenario: {
       seed: o.seed ?? 8,
       properties: [
@@ -42,7 +44,8 @@ export async function openMewsBench(o) {
     ...(o.latency ? { latency: o.latency } : {}),
     database,
     concurrency: o.concurrency ?? 256,
-  });
+  };
+  const sandbox = o.host ? { ...o.host, ...(await o.host.restart(spec)) } : await startRemoteSandbox(spec);
   const { config, world } = sandbox;
   const timeline = new Timeline();
   const rt = await openRuntime(config, {
@@ -90,7 +93,8 @@ export async function openMewsBench(o) {
     window: syncWindow(world.reservations),
     async close() {
       await rt.close();
-      const host = await sandbox.close();
+      // A shared host keeps running for the next world; its owner closes it.
+      const host = o.host ? undefined : await sandbox.close();
       rmSync(dir, { recursive: true, force: true });
       return host;
     },
