@@ -89,7 +89,7 @@ function busyLock(inner: MemoryLock, operationMs: number) {
 }
 
 describe('workers sharing a store', () => {
-  async function twoWorkers(lockLeases: boolean) {
+  async function twoWorkers(lockLeases: boolean, names: [string, string] = ['w1', 'w2']) {
     const store = new MemoryStore();
     const pms = new MemoryPms('P1');
     const memory = new MemoryLock();
@@ -130,7 +130,7 @@ describe('workers sharing a store', () => {
         lockLeases,
         retry: { maxAttempts: 5, baseDelayMs: 0, maxDelayMs: 0, retryAfterCapMs: 0 },
       });
-    const [w1, w2] = [engine('w1'), engine('w2')];
+    const [w1, w2] = [engine(names[0]), engine(names[1])];
     await w1.syncProperty('P1');
     const [r1, r2] = await Promise.all([w1.dispatch(), w2.dispatch()]);
     return { store, memory, stats, r1, r2 };
@@ -149,6 +149,12 @@ describe('workers sharing a store', () => {
     expect(memory.codesOn('ENTRANCE')).toHaveLength(12);
     // Every hold was given back.
     expect(await store.acquireLease(lockLeaseKey('ENTRANCE'), 'w3', new Date(T0), new Date(T0))).toBe(true);
+  });
+
+  it('exclude each other even when both were given the same worker name', async () => {
+    const { stats } = await twoWorkers(true, ['host-a', 'host-a']);
+    expect(stats.busy).toBe(0);
+    expect(stats.mostAtOnce).toBe(1);
   });
 
   it('without them, two engines do collide on the shared entrance (what the leases prevent)', async () => {

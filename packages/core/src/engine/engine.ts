@@ -191,7 +191,9 @@ export function createEngine(options: EngineOptions): Engine {
     lockLanes: new LockLanes(),
     lockLeases:
       (options.lockLeases ?? options.store.sharedByWorkers ?? false)
-        ? new LockLeases(options.store, clock, workerId)
+        ? // Owned by this engine, not by the worker name: two processes given one `workerId`
+          // (a host name, say) must still exclude each other.
+          new LockLeases(options.store, clock, `${workerId}#${randomUUID()}`)
         : undefined,
   };
 
