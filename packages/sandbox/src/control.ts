@@ -3,6 +3,7 @@ import { faultKinds } from './runtime/faults.js';
 import type { Sandbox } from './sandbox.js';
 import { jsonResponse } from './util/http.js';
 import { serviceOrderStates } from './vendors/mews/schemas.js';
+import type { SandboxRequest } from './vendors/types.js';
 import { vendors } from './world/types.js';
 
 const vendorOrAll = z.union([z.enum(vendors as [string, ...string[]]), z.literal('*')]);
@@ -37,7 +38,11 @@ const mutation = z.discriminatedUnion('op', [
  * Out-of-process control (`/_sandbox/*` on the loopback server): read state and calls, set faults
  * and latency, mutate reservations. Not a vendor API; it exists for CLI and example tests.
  */
-export async function handleControl(sandbox: Sandbox, request: Request, path: string): Promise<Response> {
+export async function handleControl(
+  sandbox: Sandbox,
+  request: SandboxRequest,
+  path: string,
+): Promise<Response> {
   const key = `${request.method} ${path}`;
   const body = async <S extends z.ZodType>(schema: S): Promise<z.output<S>> =>
     schema.parse(JSON.parse(await request.text()));

@@ -23,6 +23,7 @@ export { MAX_INTERVAL_MONTHS } from './vendors/mews/query.js';
 export type { MewsOptions } from './vendors/mews/router.js';
 export type { ScienerOptions } from './vendors/sciener/router.js';
 export { defaultTbfContract, type TbfContract } from './vendors/tbf/contract.js';
+export type { SandboxRequest } from './vendors/types.js';
 export {
   type Credentials,
   createScenario,

@@ -12,7 +12,7 @@ import { createMewsRouter, type MewsOptions } from './vendors/mews/router.js';
 import { createScienerRouter, type ScienerOptions } from './vendors/sciener/router.js';
 import type { TbfContract, TbfContractOverrides } from './vendors/tbf/contract.js';
 import { createTbfRouter } from './vendors/tbf/router.js';
-import { responseMeta, type VendorRouter } from './vendors/types.js';
+import { responseMeta, type SandboxRequest, type VendorRouter } from './vendors/types.js';
 import { Scenario, type ScenarioOptions } from './world/scenario.js';
 import type { Vendor } from './world/types.js';
 import { vendors } from './world/types.js';
@@ -96,7 +96,7 @@ export class Sandbox {
     return jsonResponse({ error: `no sandbox vendor serves ${request.url}` }, 404);
   }
 
-  async handle(vendor: Vendor, request: Request): Promise<Response> {
+  async handle(vendor: Vendor, request: SandboxRequest): Promise<Response> {
     const router = this.routers[vendor];
     const path = router.relativePath(new URL(request.url).pathname);
     const at = this.clock.now().toISOString();
@@ -155,12 +155,12 @@ export class Sandbox {
   }
 
   /** No answer for `timeoutMs` (or until the client gives up), then the connection drops. */
-  private async hang(fault: FaultDecision, request: Request): Promise<Response> {
+  private async hang(fault: FaultDecision, request: SandboxRequest): Promise<Response> {
     await this.sleep(fault.rule.timeoutMs ?? DEFAULT_TIMEOUT_MS, request.signal);
     return networkError();
   }
 
-  private async safeHandle(router: VendorRouter, request: Request, path: string): Promise<Response> {
+  private async safeHandle(router: VendorRouter, request: SandboxRequest, path: string): Promise<Response> {
     try {
       return await router.handle(request, path);
     } catch (error) {

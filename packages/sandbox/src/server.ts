@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { handleControl } from './control.js';
 import { createSandbox, type Sandbox, type SandboxOptions } from './sandbox.js';
-import { isNetworkError } from './util/http.js';
+import { isNetworkError, responseText } from './util/http.js';
+import type { SandboxRequest } from './vendors/types.js';
 import type { Vendor } from './world/types.js';
 
 export interface StartSandboxOptions extends SandboxOptions {
@@ -94,30 +95,43 @@ async function serve(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse
   response.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  const body = Buffer.from(await response.arrayBuffer());
+  const text = responseText.get(response);
+  const body = text ?? Buffer.from(await response.arrayBuffer());
   res.writeHead(response.status, headers);
   res.end(body);
 }
 
-async function toRequest(req: IncomingMessage, res: ServerResponse): Promise<Request> {
+/** The request as the fakes read it (`SandboxRequest`), without building a WHATWG `Request`. */
+async function toRequest(req: IncomingMessage, res: ServerResponse): Promise<SandboxRequest> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  // Abort the request's signal when the client goes away, so simulated waits end early.
-  const controller = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
   const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD' && chunks.length > 0;
-  return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
-    method,
-    headers,
-    signal: controller.signal,
-    ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
+  const body = method !== 'GET' && method !== 'HEAD' ? Buffer.concat(chunks).toString('utf8') : '';
+  // Aborted when the client goes away, so simulated waits end early; made on first use.
+  let controller: AbortController | undefined;
+  let gone = false;
+  res.on('close', () => {
+    if (res.writableFinished) return;
+    gone = true;
+    controller?.abort();
   });
+  return {
+    method,
+    url: `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`,
+    headers: {
+      get(name) {
+        const value = req.headers[name.toLowerCase()];
+        if (value === undefined) return null;
+        return Array.isArray(value) ? value.join(', ') : value;
+      },
+    },
+    get signal() {
+      if (!controller) {
+        controller = new AbortController();
+        if (gone) controller.abort();
+      }
+      return controller.signal;
+    },
+    text: async () => body,
+  };
 }

@@ -163,3 +163,26 @@ describe('one scenario, two transports', () => {
     expect(creds.sciener.clientId).toBe(sandbox.credentials().sciener.clientId);
   });
 });
+
+describe('the loopback server, when a client gives up', () => {
+  it('ends the simulated wait at once instead of serving a request nobody waits for', async () => {
+    sandbox.latency.set([{ vendor: 'mews', ms: 10_000 }]);
+    try {
+      const before = sandbox.calls({ vendor: 'mews' }).length;
+      const gaveUp = fetch(`${running.mewsUrl}/api/connector/v1/reservations/getAll/2023-06-06`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(mewsBody()),
+        signal: AbortSignal.timeout(100),
+      });
+      await expect(gaveUp).rejects.toThrow();
+      // The call is logged once its wait ends: within a second, not after the 10 s latency.
+      const started = Date.now();
+      while (sandbox.calls({ vendor: 'mews' }).length === before && Date.now() - started < 1_000)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(sandbox.calls({ vendor: 'mews' }).length).toBe(before + 1);
+    } finally {
+      sandbox.latency.set([]);
+    }
+  });
+});

@@ -1,11 +1,20 @@
 /** Small Fetch API helpers shared by the vendor routers. */
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+  const text = JSON.stringify(body);
+  const response = new Response(text, {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   });
+  responseText.set(response, text);
+  return response;
 }
+
+/**
+ * The body a response was made from, so the loopback server writes it as is instead of
+ * reading it back through the response's web stream (msw reads the stream as usual).
+ */
+export const responseText = new WeakMap<Response, string>();
 
 /** A response that the transport turns into a network failure (socket destroyed / fetch rejects). */
 export function networkError(): Response {

@@ -1,7 +1,7 @@
 import { jsonResponse } from '../../util/http.js';
 import { createPrng, deriveSeed, type Prng } from '../../util/prng.js';
 import type { Beds24Account } from '../../world/types.js';
-import type { VendorContext, VendorRouter } from '../types.js';
+import type { SandboxRequest, VendorContext, VendorRouter } from '../types.js';
 import { getBookings, postBookings } from './bookings.js';
 import { CreditMeter, type CreditOptions } from './credits.js';
 import { Beds24Failure, beds24Error } from './errors.js';
@@ -49,7 +49,7 @@ export function createBeds24Router(ctx: VendorContext, options: Beds24Options = 
     }
   }
 
-  async function handle(request: Request, path: string): Promise<Response> {
+  async function handle(request: SandboxRequest, path: string): Promise<Response> {
     const url = new URL(request.url);
     const now = ctx.clock.now().getTime();
     const key = `${request.method} ${path}`;

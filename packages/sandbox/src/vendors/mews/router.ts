@@ -1,6 +1,6 @@
 import { SlidingWindow } from '../../runtime/sliding-window.js';
 import { createPrng, deriveSeed } from '../../util/prng.js';
-import type { VendorContext, VendorRouter } from '../types.js';
+import type { SandboxRequest, VendorContext, VendorRouter } from '../types.js';
 import { MewsFailure, mewsError, mewsOk } from './errors.js';
 import { mewsOperations } from './operations.js';
 
@@ -23,7 +23,7 @@ export function createMewsRouter(
   const window = limit ? new SlidingWindow(limit.limit, limit.windowMs) : null;
   const prng = createPrng(deriveSeed(ctx.world.seed, 'mews'));
 
-  async function handle(request: Request, path: string): Promise<Response> {
+  async function handle(request: SandboxRequest, path: string): Promise<Response> {
     const operationName = path.startsWith(PREFIX) ? path.slice(PREFIX.length) : null;
     const operation = operationName === null ? undefined : mewsOperations[operationName];
     // Wrong case, trailing slash or method: 404 (mews.md §1, §5.1).

@@ -2,7 +2,7 @@ import { jsonResponse, type Sleep } from '../../util/http.js';
 import { md5Hex } from '../../util/md5.js';
 import { createPrng, deriveSeed, type Prng } from '../../util/prng.js';
 import type { SciCode } from '../../world/types.js';
-import type { VendorContext, VendorRouter } from '../types.js';
+import type { SandboxRequest, VendorContext, VendorRouter } from '../types.js';
 import { ScienerFailure, scienerError, scienerOk } from './errors.js';
 import {
   assertGateway,
@@ -302,7 +302,7 @@ export function createScienerRouter(
     };
   }
 
-  async function readParams(request: Request): Promise<Params> {
+  async function readParams(request: SandboxRequest): Promise<Params> {
     const url = new URL(request.url);
     if (request.method === 'GET') return url.searchParams;
     // Writes are application/x-www-form-urlencoded (sciener.md §3); anything else yields no params.
@@ -325,7 +325,7 @@ export function createScienerRouter(
     'GET /v3/lock/detail': lockDetail,
   };
 
-  async function handle(request: Request, path: string): Promise<Response> {
+  async function handle(request: SandboxRequest, path: string): Promise<Response> {
     const key = `${request.method} ${path}`;
     try {
       if (key === 'POST /oauth2/token') return jsonResponse(oauth(await readParams(request)));

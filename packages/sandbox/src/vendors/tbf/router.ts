@@ -1,7 +1,7 @@
 import { jsonResponse } from '../../util/http.js';
 import { isoSeconds, parseInstant } from '../../util/time.js';
 import type { WorldProperty, WorldReservation } from '../../world/types.js';
-import type { VendorContext, VendorRouter } from '../types.js';
+import type { SandboxRequest, VendorContext, VendorRouter } from '../types.js';
 import {
   defineTbfContract,
   readPath,
@@ -50,7 +50,7 @@ export function createTbfRouter(
     return jsonResponse(body, status);
   }
 
-  function authorised(request: Request, hotelId: string): WorldProperty | Response {
+  function authorised(request: SandboxRequest, hotelId: string): WorldProperty | Response {
     const raw = request.headers.get(c.auth.header);
     const key = raw?.startsWith(c.auth.prefix) ? raw.slice(c.auth.prefix.length) : null;
     const property = ctx.world.properties.find((p) => p.tbf && p.tbf.apiKey === key);
@@ -116,7 +116,7 @@ export function createTbfRouter(
 
   async function writeKeycode(
     property: WorldProperty,
-    request: Request,
+    request: SandboxRequest,
     bookingId: string,
     roomId: string,
   ): Promise<Response> {
@@ -181,7 +181,7 @@ export function createTbfRouter(
     return index < 0 ? null : pathname.slice(index);
   }
 
-  async function handle(request: Request, path: string): Promise<Response> {
+  async function handle(request: SandboxRequest, path: string): Promise<Response> {
     const url = new URL(request.url);
     const listed = request.method === c.listBookings.method ? match(list, path) : null;
     const written = c.writeKeycode && request.method === c.writeKeycode.method ? match(write, path) : null;
