@@ -86,6 +86,33 @@ export function withLock<T>(
   });
 }
 
+/**
+ * Renews the job's lease every third of it until `stop()` (once the lock's answer is in):
+ * through the wait for the lock and the operation itself. Costs nothing for a job that does
+ * not take that long.
+ */
+function keepJobLease(ctx: EngineContext, job: Job): { stop(): void } {
+  const timer = setInterval(
+    () => {
+      const until = new Date(ctx.clock.now().getTime() + ctx.leaseMs);
+      ctx.store.renewJobLease(job.id, ctx.workerId, until).then(
+        (held) => {
+          if (!held) clearInterval(timer);
+        },
+        (error: unknown) =>
+          ctx.logger.warn('could not renew the lease of a job waiting for its lock', {
+            jobId: job.id,
+            error: describeError(error),
+          }),
+      );
+    },
+    Math.max(1, Math.floor(ctx.leaseMs / 3)),
+  );
+  // A waiting job must not keep the process alive on its own.
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
 /** A lock job's call: what the lock did, or how it failed (for the code row it acted on). */
 type Step =
   | { kind: 'called'; code: AccessCode; outcome: Outcome }
@@ -115,6 +142,9 @@ export async function runLockJob(ctx: EngineContext, job: Job): Promise<boolean>
 
   // The lock call waits for the lock's lane (one operation at a time, the most urgent next).
   // A job that waited reads its row again: the plan may have moved or settled it meanwhile.
+  // Behind many operations on one lock (an entrance, a gateway timing out at 35 s each) the
+  // wait can outlast the job's lease: it is renewed meanwhile, so no worker reclaims the job.
+  const renewal = keepJobLease(ctx, job);
   const step = await withLock(ctx, first.lockId, job.priority, async (waited): Promise<Step | undefined> => {
     const code = waited ? await ctx.store.getAccessCode(codeId) : first;
     if (!needsLock(code)) return undefined;
@@ -130,7 +160,7 @@ export async function runLockJob(ctx: EngineContext, job: Job): Promise<boolean>
     } catch (error) {
       return { kind: 'failed', code, error };
     }
-  });
+  }).finally(() => renewal.stop());
   if (!step) return false;
   const { code } = step;
   if (step.kind === 'failed') {

@@ -209,6 +209,12 @@ export interface Store {
    */
   completeJob(id: string, owner: string, now: Date): Promise<boolean>;
   /**
+   * Moves a running job's lease to `until` while `owner` still holds it, so a job that waits
+   * long for its lock is not reclaimed by another worker meanwhile. False when the lease was
+   * lost (or the job is no longer running).
+   */
+  renewJobLease(id: string, owner: string, until: Date): Promise<boolean>;
+  /**
    * Records the error. With `retryAt` the job is queued again for then (a pending rerun is
    * served by that retry); with null it is dead-lettered, unless a rerun was asked for: then
    * it is queued for `rerunAfter` with `attempts` back to 0 (new work, a fresh budget).

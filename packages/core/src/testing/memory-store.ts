@@ -303,6 +303,12 @@ export class MemoryStore implements Store {
     });
     return true;
   }
+  async renewJobLease(id: string, owner: string, until: Date): Promise<boolean> {
+    const j = this.state.jobs.get(id);
+    if (j?.status !== 'running' || j.leaseOwner !== owner) return false;
+    this.state.jobs.set(id, { ...j, leaseExpiresAt: new Date(until) });
+    return true;
+  }
   async failJob(
     id: string,
     owner: string,

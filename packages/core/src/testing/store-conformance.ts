@@ -375,6 +375,22 @@ export function describeStoreConformance(name: string, options: StoreConformance
         expect(await store.completeJob(id!, 'w1', at(2))).toBe(false);
       });
 
+      it("renews a running job's lease for its owner only, so it is not reclaimed meanwhile", async () => {
+        const [id] = await store.enqueueJobs([{ kind: 'lock', propertyId: 'P1', payload: {} }], T0);
+        await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 10_000, now: T0 });
+        expect(await store.renewJobLease(id!, 'w2', at(100))).toBe(false);
+        expect(await store.renewJobLease(id!, 'w1', at(100))).toBe(true);
+        expect((await store.getJob(id!))?.leaseExpiresAt).toEqual(at(100));
+        // Past the first lease, before the renewed one: nobody can take it.
+        expect(await store.claimJobs({ owner: 'w2', limit: 1, leaseMs: 10_000, now: at(50) })).toEqual([]);
+        const [reclaimed] = await store.claimJobs({ owner: 'w2', limit: 1, leaseMs: 10_000, now: at(100) });
+        expect(reclaimed).toMatchObject({ id, leaseOwner: 'w2' });
+        expect(await store.renewJobLease(id!, 'w1', at(200))).toBe(false);
+        expect(await store.completeJob(id!, 'w2', at(101))).toBe(true);
+        expect(await store.renewJobLease(id!, 'w2', at(200))).toBe(false);
+        expect(await store.renewJobLease('no-such-job', 'w2', at(200))).toBe(false);
+      });
+
       it('fails with a retry time, then dead-letters keeping the last error', async () => {
         const [id] = await store.enqueueJobs([{ kind: 'lock', propertyId: 'P1', payload: {} }], T0);
         await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 1000, now: T0 });

@@ -332,6 +332,25 @@ export async function completeJob(ctx: StoreContext, id: string, owner: string, 
   return (result.numAffectedRows ?? 0n) > 0n;
 }
 
+/** Only the current lease owner may extend it; a reclaimed job answers false to the old one. */
+export async function renewJobLease(
+  ctx: StoreContext,
+  id: string,
+  owner: string,
+  until: Date,
+): Promise<boolean> {
+  const jobId = parseJobId(id);
+  if (jobId === undefined) return false;
+  const result = await ctx.db
+    .updateTable('jobs')
+    .set({ lease_expires_at: ms(until) })
+    .where('id', '=', jobId)
+    .where('status', '=', 'running')
+    .where('lease_owner', '=', owner)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 export async function failJob(
   ctx: StoreContext,
   id: string,

@@ -113,6 +113,7 @@ class KyselyStore implements Store {
   enqueueJobs = (list: NewJob[], now: Date) => jobs.enqueueJobs(this.ctx, list, now);
   claimJobs = (options: ClaimOptions): Promise<Job[]> => jobs.claimJobs(this.ctx, options);
   completeJob = (id: string, owner: string, now: Date) => jobs.completeJob(this.ctx, id, owner, now);
+  renewJobLease = (id: string, owner: string, until: Date) => jobs.renewJobLease(this.ctx, id, owner, until);
   failJob = (id: string, owner: string, failure: { error: string; retryAt: Date | null }, now: Date) =>
     jobs.failJob(this.ctx, id, owner, failure, now);
   getJob = (id: string) => jobs.getJob(this.ctx, id);
