@@ -115,7 +115,7 @@ async function toRequest(req: IncomingMessage, res: ServerResponse): Promise<San
     gone = true;
     controller?.abort();
   });
-  return {
+  const request: SandboxRequest = {
     method,
     url: `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`,
     headers: {
@@ -132,6 +132,9 @@ async function toRequest(req: IncomingMessage, res: ServerResponse): Promise<San
       }
       return controller.signal;
     },
+    // The body is a string already: it can be read any number of times, so a copy is itself.
     text: async () => body,
+    clone: () => request,
   };
+  return request;
 }

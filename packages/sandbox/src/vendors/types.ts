@@ -21,6 +21,8 @@ export interface SandboxRequest {
   /** Aborted when the client goes away (simulated waits end early). */
   readonly signal: AbortSignal;
   text(): Promise<string>;
+  /** A copy whose body can be read again (for code that wraps `Sandbox.handle` and peeks). */
+  clone(): SandboxRequest;
 }
 
 /**
