@@ -1,26 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../src/engine/engine.js';
-import type { LockProvider } from '../src/ports/lock.js';
 import { MemoryLock, MemoryPms, MemoryStore, makeProperty } from '../src/testing/index.js';
+import { wrappedLock } from './support/wrapped-lock.js';
 
-/** A lock whose every operation takes `ms` of real time (a slow gateway). */
-function slowLock(inner: MemoryLock, ms: number): LockProvider {
-  const slow =
-    <A, R>(fn: (args: A) => Promise<R>) =>
-    async (args: A): Promise<R> => {
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      return fn(args);
-    };
-  return {
-    kind: 'slow',
-    capabilities: inner.capabilities,
-    addCode: slow(inner.addCode.bind(inner)),
-    changeCode: slow(inner.changeCode.bind(inner)),
-    removeCode: slow(inner.removeCode.bind(inner)),
-    findCode: inner.findCode.bind(inner),
-    listCodes: inner.listCodes.bind(inner),
-  };
-}
+/** A lock whose every write takes `ms` of real time (a slow gateway). */
+const slowLock = (inner: MemoryLock, ms: number) =>
+  wrappedLock(inner, 'slow', (write) => async (args) => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return write(args);
+  });
 
 describe('a lock job waiting for its lock', () => {
   it('keeps its lease, so another worker cannot reclaim it while it waits', async () => {

@@ -3,8 +3,8 @@ import { createEngine } from '../src/engine/engine.js';
 import { LOCK_LEASE_MS, LockLeases, lockLeaseKey } from '../src/engine/lock-leases.js';
 import { TransientError } from '../src/errors/errors.js';
 import { ManualClock } from '../src/ports/clock.js';
-import type { LockProvider } from '../src/ports/lock.js';
 import { MemoryLock, MemoryPms, MemoryStore, makeProperty } from '../src/testing/index.js';
+import { type WriteWrapper, wrappedLock } from './support/wrapped-lock.js';
 
 const T0 = '2026-04-20T00:00:00Z';
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
@@ -59,33 +59,22 @@ describe('LockLeases', () => {
 function busyLock(inner: MemoryLock, operationMs: number) {
   const running = new Map<string, number>();
   const stats = { mostAtOnce: 0, busy: 0 };
-  const guarded =
-    <A extends { lockId: string }, R>(fn: (args: A) => Promise<R>) =>
-    async (args: A): Promise<R> => {
-      const now = running.get(args.lockId) ?? 0;
-      if (now > 0) {
-        stats.busy++;
-        throw new TransientError('the lock is busy', { retryAfterMs: 10 });
-      }
-      running.set(args.lockId, 1);
-      stats.mostAtOnce = Math.max(stats.mostAtOnce, now + 1);
-      try {
-        await new Promise((resolve) => setTimeout(resolve, operationMs));
-        return await fn(args);
-      } finally {
-        running.set(args.lockId, 0);
-      }
-    };
-  const lock: LockProvider = {
-    kind: 'busy-when-shared',
-    capabilities: inner.capabilities,
-    addCode: guarded(inner.addCode.bind(inner)),
-    changeCode: guarded(inner.changeCode.bind(inner)),
-    removeCode: guarded(inner.removeCode.bind(inner)),
-    findCode: inner.findCode.bind(inner),
-    listCodes: inner.listCodes.bind(inner),
+  const guarded: WriteWrapper = (fn) => async (args) => {
+    const now = running.get(args.lockId) ?? 0;
+    if (now > 0) {
+      stats.busy++;
+      throw new TransientError('the lock is busy', { retryAfterMs: 10 });
+    }
+    running.set(args.lockId, 1);
+    stats.mostAtOnce = Math.max(stats.mostAtOnce, now + 1);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, operationMs));
+      return await fn(args);
+    } finally {
+      running.set(args.lockId, 0);
+    }
   };
-  return { lock, stats };
+  return { lock: wrappedLock(inner, 'busy-when-shared', guarded), stats };
 }
 
 describe('workers sharing a store', () => {
