@@ -3,15 +3,15 @@ import type { Job } from '../ports/store.js';
 import { retryDelayMs } from './backoff.js';
 import { type EngineContext, JOB_KINDS } from './context.js';
 import { retriesAfter, runLockJob } from './lock-job.js';
+import { type Parking, Permits, parkingFor } from './permits.js';
 import { planAndPersist } from './plan-and-persist.js';
 import { runSyncBookingsJob, runSyncBookingsJobs, syncUnits } from './sync.js';
+import { runWriteBackJob } from './write-back.js';
 
 interface SyncLane {
   busy: boolean;
   waiting: Array<{ job: Job; resolve: (completed: boolean) => void; reject: (error: unknown) => void }>;
 }
-
-import { runWriteBackJob } from './write-back.js';
 
 export interface DispatchOptions {
   /** Keep claiming until no job is due (default true); false runs one claim round. */
@@ -33,11 +33,22 @@ const WORK_KINDS = [JOB_KINDS.lock, JOB_KINDS.syncBookings, JOB_KINDS.syncUnits,
 
 export const DEFAULT_WRITE_BACK_MAX_DELAY_MS = 30_000;
 
-/** Runs a job; true when the job already marked itself done (in its own last transaction). */
-async function runJob(ctx: EngineContext, job: Job): Promise<boolean> {
+/**
+ * Jobs one dispatch holds (at work or parked behind a busy lock) per unit of concurrency. A
+ * parked lock job costs a few kilobytes and a lease renewal every third of the lease; 256 per
+ * permit lets a shared entrance's backlog of thousands wait here while the rooms' doors keep
+ * every permit busy.
+ */
+const MAX_HELD_PER_PERMIT = 256;
+
+/**
+ * Runs a job; true when the job already marked itself done (in its own last transaction).
+ * A lock job waiting for its lock parks its permit (`parking`).
+ */
+async function runJob(ctx: EngineContext, job: Job, parking: Parking): Promise<boolean> {
   switch (job.kind) {
     case JOB_KINDS.lock:
-      return runLockJob(ctx, job);
+      return runLockJob(ctx, job, parking);
     case JOB_KINDS.writeBack:
       await runWriteBackJob(ctx, job);
       return false;
@@ -78,13 +89,20 @@ export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}
   const batch = Math.max(1, Math.ceil(ctx.concurrency / 8));
   let finishedSinceShortClaim = Number.POSITIVE_INFINITY;
 
-  // Woken by every finished job. (Awaiting Promise.race(active) instead would attach a
-  // handler to every running job on every turn: O(jobs × concurrency) reactions.)
+  // Woken by every finished job and every permit given back. (Awaiting Promise.race(active)
+  // instead would attach a handler to every running job on every turn: O(jobs × concurrency)
+  // reactions.)
   let wake: (() => void) | undefined;
-  const start = (job: Job, run?: () => Promise<boolean>) => {
+  const permits = new Permits(ctx.concurrency, () => {
+    finishedSinceShortClaim++;
+    wake?.();
+  });
+  const parking = parkingFor(permits);
+  const start = (job: Job, run: () => Promise<boolean> = () => runJob(ctx, job, parking)) => {
+    permits.take();
     const p = execute(ctx, job, result, run).finally(() => {
       active.delete(p);
-      finishedSinceShortClaim++;
+      permits.release();
       wake?.();
     });
     active.add(p);
@@ -120,7 +138,13 @@ export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}
 
   while (result.processed + active.size < maxJobs) {
     if (!untilIdle && claimedAny && active.size === 0) break;
-    const free = Math.min(ctx.concurrency - active.size, maxJobs - result.processed - active.size);
+    // Jobs parked behind a busy lock hold no permit, so more can be claimed meanwhile; up to a
+    // bound, so a queue of a hundred thousand jobs for one lock is not pulled into memory.
+    const free = Math.min(
+      permits.free,
+      maxJobs - result.processed - active.size,
+      ctx.concurrency * MAX_HELD_PER_PERMIT - active.size,
+    );
     if (free > 0 && ctx.clock.now().getTime() >= nextOverdueCheck) {
       nextOverdueCheck = ctx.clock.now().getTime() + overdueEvery;
       const overdue = await claim(free, [JOB_KINDS.writeBack], ctx.writeBackMaxDelayMs);
@@ -138,7 +162,7 @@ export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}
       if (jobs.length) {
         claimedAny = true;
         startAll(jobs);
-        if (active.size < ctx.concurrency) continue;
+        if (permits.free > 0) continue;
       } else if (active.size === 0) {
         break;
       }
@@ -188,7 +212,7 @@ async function execute(
   ctx: EngineContext,
   job: Job,
   result: DispatchResult,
-  run: () => Promise<boolean> = () => runJob(ctx, job),
+  run: () => Promise<boolean>,
 ): Promise<void> {
   result.byKind[job.kind] = (result.byKind[job.kind] ?? 0) + 1;
   try {

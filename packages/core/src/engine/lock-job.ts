@@ -11,6 +11,7 @@ import type { LockCode } from '../ports/lock.js';
 import type { Job } from '../ports/store.js';
 import { sameWindow } from '../time/access-window.js';
 import { type EngineContext, JOB_KINDS, lockJob, writeBackJobKey } from './context.js';
+import type { Parking } from './permits.js';
 import { planAndPersist } from './plan-and-persist.js';
 
 /** The tag we put on every code, so a code whose add response was lost can be recognised. */
@@ -61,29 +62,36 @@ function needsLock(code: AccessCode | undefined): code is AccessCode {
  * next; `waited` tells whether it had to wait, i.e. its data may be stale). `work` takes the
  * lock's store lease (`ctx.lockLeases?.hold`) before it calls the lock; the lease is kept
  * while this engine has more work queued for the lock (each operation renews it) and given
- * back when the lane is empty.
+ * back when the lane is empty. With `parking`, a job waiting for the lane gives its concurrency
+ * permit back meanwhile (see `Permits`).
  */
 export function withLock<T>(
   ctx: EngineContext,
   lockId: string,
   priority: number,
   work: (waited: boolean) => Promise<T>,
+  parking?: Parking,
 ): Promise<T> {
-  return ctx.lockLanes.run(lockId, priority, async (waited) => {
-    try {
-      return await work(waited);
-    } finally {
-      if (ctx.lockLeases && ctx.lockLanes.waitingFor(lockId) === 0) {
-        // The operation's outcome still gets recorded; an unreleased hold lapses by itself.
-        await ctx.lockLeases.release(lockId).catch((error: unknown) =>
-          ctx.logger.warn('could not release the hold on a lock; it lapses by itself', {
-            lockId,
-            error: describeError(error),
-          }),
-        );
+  return ctx.lockLanes.run(
+    lockId,
+    priority,
+    async (waited) => {
+      try {
+        return await work(waited);
+      } finally {
+        if (ctx.lockLeases && ctx.lockLanes.waitingFor(lockId) === 0) {
+          // The operation's outcome still gets recorded; an unreleased hold lapses by itself.
+          await ctx.lockLeases.release(lockId).catch((error: unknown) =>
+            ctx.logger.warn('could not release the hold on a lock; it lapses by itself', {
+              lockId,
+              error: describeError(error),
+            }),
+          );
+        }
       }
-    }
-  });
+    },
+    parking,
+  );
 }
 
 /**
@@ -131,9 +139,10 @@ type Outcome =
  * Brings one code row to its target on the lock. The job carries only the code id: it always
  * acts on the row's *current* target, so a re-planned code is never pushed with stale data,
  * and running it twice is harmless. Returns true when it marked the job done itself (in the
- * same transaction as the code's new state).
+ * same transaction as the code's new state). `parking`: what to do with the job's concurrency
+ * permit while it waits for the lock.
  */
-export async function runLockJob(ctx: EngineContext, job: Job): Promise<boolean> {
+export async function runLockJob(ctx: EngineContext, job: Job, parking?: Parking): Promise<boolean> {
   const codeId = String(job.payload.codeId ?? '');
   const first = await ctx.store.getAccessCode(codeId);
   if (!needsLock(first)) return false;
@@ -145,22 +154,28 @@ export async function runLockJob(ctx: EngineContext, job: Job): Promise<boolean>
   // Behind many operations on one lock (an entrance, a gateway timing out at 35 s each) the
   // wait can outlast the job's lease: it is renewed meanwhile, so no worker reclaims the job.
   const renewal = keepJobLease(ctx, job);
-  const step = await withLock(ctx, first.lockId, job.priority, async (waited): Promise<Step | undefined> => {
-    const code = waited ? await ctx.store.getAccessCode(codeId) : first;
-    if (!needsLock(code)) return undefined;
-    try {
-      // Other workers sharing the store: wait for theirs to finish (see LockLeases).
-      await ctx.lockLeases?.hold(code.lockId);
-      return {
-        kind: 'called',
-        code,
-        outcome:
-          code.state === 'pending_revoke' ? await removeFromLock(ctx, code) : await putOnLock(ctx, code),
-      };
-    } catch (error) {
-      return { kind: 'failed', code, error };
-    }
-  }).finally(() => renewal.stop());
+  const step = await withLock(
+    ctx,
+    first.lockId,
+    job.priority,
+    async (waited): Promise<Step | undefined> => {
+      const code = waited ? await ctx.store.getAccessCode(codeId) : first;
+      if (!needsLock(code)) return undefined;
+      try {
+        // Other workers sharing the store: wait for theirs to finish (see LockLeases).
+        await ctx.lockLeases?.hold(code.lockId);
+        return {
+          kind: 'called',
+          code,
+          outcome:
+            code.state === 'pending_revoke' ? await removeFromLock(ctx, code) : await putOnLock(ctx, code),
+        };
+      } catch (error) {
+        return { kind: 'failed', code, error };
+      }
+    },
+    parking,
+  ).finally(() => renewal.stop());
   if (!step) return false;
   const { code } = step;
   if (step.kind === 'failed') {

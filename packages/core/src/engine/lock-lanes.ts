@@ -1,3 +1,5 @@
+import type { Parking } from './permits.js';
+
 interface Waiter {
   priority: number;
   wake: () => void;
@@ -12,19 +14,33 @@ interface Waiter {
  * the door last — at real gateway latencies up to `concurrency` operations (of 1.5–10 s each)
  * late. Here they wait by job priority (the minute the code's window opens; see `lockJob`),
  * then in arrival order, so it goes next.
+ *
+ * A job that has to wait parks (`parking`): it gives its concurrency permit back for the
+ * wait, so a backlog on one lock does not hold the slots the other doors need.
  */
 export class LockLanes {
   /** Locks with an operation under way, each with its waiting jobs, most urgent first. */
   private readonly busy = new Map<string, Waiter[]>();
 
-  /** Runs `work` when the lock is free; `waited` tells whether it had to wait (its data may be stale). */
-  async run<T>(lockId: string, priority: number, work: (waited: boolean) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` when the lock is free; `waited` tells whether it had to wait (its data may be
+   * stale). With `parking`, a wait is bracketed by `park()` and `unpark()`.
+   */
+  async run<T>(
+    lockId: string,
+    priority: number,
+    work: (waited: boolean) => Promise<T>,
+    parking?: Parking,
+  ): Promise<T> {
     let waiting = this.busy.get(lockId);
     const waited = waiting !== undefined;
     if (waiting) {
       const line = waiting;
+      parking?.park();
       // Ownership passes straight from the finishing operation to this waiter (see below).
       await new Promise<void>((wake) => line.splice(positionFor(line, priority), 0, { priority, wake }));
+      // The lock is ours from here: the lane stays busy while we wait for a permit.
+      await parking?.unpark();
     } else {
       waiting = [];
       this.busy.set(lockId, waiting);
