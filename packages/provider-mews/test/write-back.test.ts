@@ -234,6 +234,31 @@ describe('writeBack: resource access tokens', () => {
     expect(active[0]).toMatchObject({ ResourceId: s.rooms.r102, Value: '583920' });
   });
 
+  it('an add whose reply was lost, then the stay lost its room: the delete finds the token by its digits', async () => {
+    // Found by the chaos suite: with no ref and no room left, the delete looked for our token
+    // on no resource and left the lost add's token active in MEWS.
+    const { fake, s, provider } = setup();
+    fake.failNext(ADD, { status: 504, afterApply: true });
+    const [lost] = await provider.writeBack!([upsert(s.reservations.confirmed, s.rooms.r101)]);
+    expect(lost!.ok).toBe(false);
+    const stray = fake.activeTokens(s.reservations.confirmed)[0]!;
+    // Another system's PIN on the same stay (other digits, another room) is not ours and stays.
+    const foreign = fake.addToken({
+      ServiceOrderId: s.reservations.confirmed,
+      ResourceId: s.rooms.r102,
+      Type: 'PinCode',
+      Value: '111333',
+    });
+    fake.requests.length = 0;
+    const [removed] = await provider.writeBack!([
+      { ...remove(s.reservations.confirmed, null), passcode: '583920', unitName: null, roomId: null },
+    ]);
+    expect(removed).toEqual({ bookingId: s.reservations.confirmed, ok: true, ref: null });
+    expect(opCalls(fake)).toEqual([GET, DELETE]);
+    expect(fake.calls(DELETE)[0]!.body.Ids).toEqual([stray.Id]);
+    expect(fake.activeTokens(s.reservations.confirmed).map((t) => t.Id)).toEqual([foreign]);
+  });
+
   it('leaves alone a PIN of the same stay that is not ours (other digits, other room)', async () => {
     const { fake, s, provider } = setup();
     await provider.writeBack!([upsert(s.reservations.confirmed, s.rooms.r101, { passcode: '111333' })]);

@@ -29,9 +29,16 @@ function placeOf(booking: BookingRecord): string {
 
 type Desired =
   | { action: 'upsert'; key: string; passcode: string; validFrom: Date; validTo: Date }
-  | { action: 'delete' }
+  | { action: 'delete'; passcode: string | null }
   | { action: 'wait' }
   | { action: 'none' };
+
+/** The digits of the code changed last (codes of one attempt share them), if any. */
+function lastPasscode(codes: AccessCode[]): string | null {
+  let last: AccessCode | undefined;
+  for (const c of codes) if (!last || c.updatedAt.getTime() > last.updatedAt.getTime()) last = c;
+  return last?.passcode ?? null;
+}
 
 /**
  * What the PMS should show for a booking: its passcode and window once every lock it needs
@@ -42,8 +49,13 @@ type Desired =
 export function desiredWriteBack(booking: BookingRecord, codes: AccessCode[]): Desired {
   const live = codes.filter((c) => c.state !== 'revoked' && c.state !== 'pending_revoke');
   // A failed write may still have reached the PMS (a lost reply): with no code left, make sure.
+  // The digits the stay's doors had last go along: a write whose reply was lost left no ref,
+  // and the stay may have left the room it was written for, so they are how the provider
+  // recognises it.
   if (live.length === 0)
-    return booking.writeBackKey || booking.writeBackError ? { action: 'delete' } : { action: 'none' };
+    return booking.writeBackKey || booking.writeBackError
+      ? { action: 'delete', passcode: lastPasscode(codes) }
+      : { action: 'none' };
   // A door of the stay has no room for its code yet (the plan said so): its PIN would not open it.
   if (live.some((c) => c.state !== 'active') || booking.issue?.startsWith(LOCK_FULL_ISSUE))
     return { action: 'wait' };
@@ -232,7 +244,7 @@ async function pendingPage(
         externalIds: booking.externalIds,
         ref: booking.writeBackRef,
         action: want.action,
-        passcode: upsert ? want.passcode : null,
+        passcode: want.passcode,
         validFrom: upsert ? want.validFrom : null,
         validTo: upsert ? want.validTo : null,
       },

@@ -32,7 +32,10 @@ export interface WriteBackItem {
   propertyId: string;
   bookingId: string;
   action: 'upsert' | 'delete';
-  /** Present for `upsert`. */
+  /**
+   * For `upsert`, the digits to write. For `delete`, the digits the stay's doors had last, when
+   * known: a write whose reply was lost left no `ref`, and a provider recognises it by them.
+   */
   passcode: string | null;
   validFrom: Date | null;
   validTo: Date | null;

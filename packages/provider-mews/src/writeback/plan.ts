@@ -127,10 +127,21 @@ export function decideUpsert(
   };
 }
 
-/** Tokens to delete for a revoked booking: ours by ref, else our PinCode on the same resource. */
+/**
+ * Tokens to delete for a revoked booking: ours by ref, our PinCode on the same resource, and
+ * any PinCode of the stay holding the digits its doors had last (`item.passcode`): an add
+ * whose reply was lost left no ref, and if the stay then lost or changed its room, that token
+ * is on neither. The digits are derived per booking, so another system's PIN on the same stay
+ * does not carry them.
+ */
 export function decideDelete(item: WriteBackItem, tokens: ResourceAccessToken[]): string[] {
   const resourceId = resourceIdOf(item);
   return pinTokens(tokens)
-    .filter((t) => t.Id === item.ref || onResource(t, resourceId))
+    .filter(
+      (t) =>
+        t.Id === item.ref ||
+        onResource(t, resourceId) ||
+        (item.passcode !== null && t.Value === item.passcode),
+    )
     .map((t) => t.Id);
 }
