@@ -43,6 +43,58 @@ describe('LockLeases', () => {
     expect((error as Error).message).toBe('lock L1 is busy with an operation of another worker');
   });
 
+  it('a worker that keeps a lock busy gives it up to a waiting worker after its fair share', async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock(T0);
+    // A deep backlog: w1 renews its hold for one operation after another, never idle.
+    const a = new LockLeases(store, clock, 'w1', 60_000, 30);
+    const b = new LockLeases(store, clock, 'w2', 60_000, 30);
+    await a.hold('L1');
+    let bHolds = false;
+    const waiting = b.hold('L1').then(() => {
+      bHolds = true;
+    });
+    let aOperations = 0;
+    const busyA = (async () => {
+      while (!bHolds) {
+        await a.hold('L1');
+        if (bHolds) break;
+        aOperations++;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    const started = performance.now();
+    await waiting;
+    // Without the fair share w2 would wait forever (w1's lane never empties), then give up.
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(aOperations).toBeGreaterThan(1);
+    // w1 now waits its turn in the same way, and gets it once w2 is done.
+    let aHoldsAgain = false;
+    const aWaits = busyA
+      .then(() => a.hold('L1'))
+      .then(() => {
+        aHoldsAgain = true;
+      });
+    for (let i = 0; i < 30; i++) await tick();
+    expect(aHoldsAgain).toBe(false);
+    await b.release('L1');
+    await aWaits;
+    expect(aHoldsAgain).toBe(true);
+  });
+
+  it('keeps the lock past its fair share when nobody else waits for it', async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock(T0);
+    const a = new LockLeases(store, clock, 'w1', 60_000, 1);
+    await a.hold('L1');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const started = performance.now();
+    await a.hold('L1');
+    // No step aside (that would take a second).
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(await store.acquireLease(lockLeaseKey('L1'), 'w3', clock.now(), clock.now())).toBe(false);
+  });
+
   it('a hold left by a dead worker lapses after LOCK_LEASE_MS', async () => {
     const store = new MemoryStore();
     const clock = new ManualClock(T0);
