@@ -33,7 +33,7 @@ type Desired =
   | { action: 'wait' }
   | { action: 'none' };
 
-/** The digits of the code changed last (codes of one attempt share them), if any. */
+/** The digits of the code changed last (a stay's codes of one attempt share them), if any. */
 function lastPasscode(codes: AccessCode[]): string | null {
   let last: AccessCode | undefined;
   for (const c of codes) if (!last || c.updatedAt.getTime() > last.updatedAt.getTime()) last = c;
@@ -251,7 +251,25 @@ async function pendingPage(
       key: upsert ? want.key : null,
     });
   }
+  await addLastDigits(store, propertyId, items);
   return { items, moot, lastBookingId: last.bookingId, more: bookings.length === WRITE_BACK_CHUNK };
+}
+
+/**
+ * A delete's digits come from the stay's revoked codes, which the live listing leaves out:
+ * read them for the (few) deletes only.
+ */
+async function addLastDigits(store: Store, propertyId: string, items: PendingItem[]): Promise<void> {
+  const deletes = items.filter((p) => p.item.action === 'delete' && p.item.passcode === null);
+  if (deletes.length === 0) return;
+  const codes = await store.listAccessCodes({
+    propertyId,
+    bookingIds: deletes.map((p) => p.item.bookingId),
+    includeRevoked: true,
+  });
+  const byBooking = new Map<string, AccessCode[]>();
+  for (const c of codes) byBooking.set(c.bookingId, [...(byBooking.get(c.bookingId) ?? []), c]);
+  for (const p of deletes) p.item.passcode = lastPasscode(byBooking.get(p.item.bookingId) ?? []);
 }
 
 /**
