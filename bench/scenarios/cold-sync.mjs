@@ -25,11 +25,12 @@ export async function coldSync(bench) {
   return timed(() => bench.rt.engine.run({ propertyId: 'P1', window: bench.window }));
 }
 
-export function checkRun(run, targets) {
+/** `prefix` names the run when a scenario checks more than one (its set-up, say). */
+export function checkRun(run, targets, prefix = '') {
   const d = run.dispatch;
   targets.push(
     target(
-      'no failed or retried jobs',
+      `${prefix}no failed or retried jobs`,
       '0',
       `${d.dead} dead, ${d.retried} retried, ${run.errors.length} sync errors`,
       d.dead === 0 && d.retried === 0 && run.errors.length === 0,
