@@ -85,16 +85,17 @@ export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}
   // Claim in batches: every claim is a write transaction that reads the queue, so refilling
   // one slot per finished job would cost one claim per job. Waiting for an eighth of the
   // slots keeps the pipeline full while claiming ~8× less often; after a claim that found
-  // the queue drained, the next one waits for as many jobs to finish (they may enqueue more).
+  // the queue drained, the next one waits for as many slots to come free (jobs finishing, which
+  // may enqueue more, or parking behind a busy lock).
   const batch = Math.max(1, Math.ceil(ctx.concurrency / 8));
-  let finishedSinceShortClaim = Number.POSITIVE_INFINITY;
+  let freedSinceShortClaim = Number.POSITIVE_INFINITY;
 
   // Woken by every finished job and every permit given back. (Awaiting Promise.race(active)
   // instead would attach a handler to every running job on every turn: O(jobs × concurrency)
   // reactions.)
   let wake: (() => void) | undefined;
   const permits = new Permits(ctx.concurrency, () => {
-    finishedSinceShortClaim++;
+    freedSinceShortClaim++;
     wake?.();
   });
   const parking = parkingFor(permits);
@@ -155,10 +156,10 @@ export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}
       }
     }
     const enough = Math.min(batch, maxJobs - result.processed - active.size);
-    if (free > 0 && (active.size === 0 || (free >= enough && finishedSinceShortClaim >= enough))) {
+    if (free > 0 && (active.size === 0 || (free >= enough && freedSinceShortClaim >= enough))) {
       let jobs = await claim(free, WORK_KINDS);
       if (jobs.length === 0 && active.size === 0) jobs = await claim(free, [JOB_KINDS.writeBack]);
-      finishedSinceShortClaim = jobs.length < free ? 0 : Number.POSITIVE_INFINITY;
+      freedSinceShortClaim = jobs.length < free ? 0 : Number.POSITIVE_INFINITY;
       if (jobs.length) {
         claimedAny = true;
         startAll(jobs);
