@@ -95,6 +95,34 @@ describe('LockLeases', () => {
     expect(await store.acquireLease(lockLeaseKey('L1'), 'w3', clock.now(), clock.now())).toBe(false);
   });
 
+  it("parks the waiting job's permit while another worker holds the lock, and only then", async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock(T0);
+    const a = new LockLeases(store, clock, 'w1');
+    const b = new LockLeases(store, clock, 'w2', 200);
+    const calls: string[] = [];
+    const parking = {
+      park: () => void calls.push('park'),
+      unpark: async () => void calls.push('unpark'),
+    };
+    // Free: taken at once, the permit kept.
+    await b.hold('FREE', parking);
+    expect(calls).toEqual([]);
+    // Held elsewhere: parked for the wait, the permit back before the job goes on.
+    await a.hold('L1');
+    const waiting = b.hold('L1', parking);
+    for (let i = 0; i < 5; i++) await tick();
+    expect(calls).toEqual(['park']);
+    await a.release('L1');
+    await waiting;
+    expect(calls).toEqual(['park', 'unpark']);
+    // Gave up after its wait: the permit is back too (the job then fails and retries).
+    calls.length = 0;
+    await a.hold('L2');
+    await expect(b.hold('L2', parking)).rejects.toThrow(TransientError);
+    expect(calls).toEqual(['park', 'unpark']);
+  });
+
   it('a hold left by a dead worker lapses after LOCK_LEASE_MS', async () => {
     const store = new MemoryStore();
     const clock = new ManualClock(T0);

@@ -162,8 +162,8 @@ export async function runLockJob(ctx: EngineContext, job: Job, parking?: Parking
       const code = waited ? await ctx.store.getAccessCode(codeId) : first;
       if (!needsLock(code)) return undefined;
       try {
-        // Other workers sharing the store: wait for theirs to finish (see LockLeases).
-        await ctx.lockLeases?.hold(code.lockId);
+        // Other workers sharing the store: wait for theirs to finish (see LockLeases), parked.
+        await ctx.lockLeases?.hold(code.lockId, parking);
         return {
           kind: 'called',
           code,

@@ -1,6 +1,7 @@
 import { TransientError } from '../errors/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
+import type { Parking } from './permits.js';
 
 /**
  * How long one worker's hold on a lock lasts without renewal: well above the longest gateway
@@ -57,19 +58,42 @@ export class LockLeases {
     private readonly fairShareMs = LOCK_FAIR_SHARE_MS,
   ) {}
 
-  /** Resolves once this worker holds `lockId` (taken or renewed); a TransientError after `waitMs`. */
-  async hold(lockId: string): Promise<void> {
-    const key = lockLeaseKey(lockId);
-    const since = this.held.get(lockId);
-    if (since !== undefined && performance.now() - since >= this.fairShareMs) {
-      if (await this.othersWaitFor(lockId)) {
-        // Our turn is over: give the lock up, and stay away long enough for a waiter to take it.
-        await this.release(lockId);
-        await new Promise((resolve) => setTimeout(resolve, STEP_ASIDE_MS));
-      } else {
-        this.held.set(lockId, performance.now());
-      }
+  /**
+   * Resolves once this worker holds `lockId` (taken or renewed); a TransientError after
+   * `waitMs`. With `parking`, the job gives its concurrency permit back while it waits for
+   * another worker (or steps aside for one), and has it again when this resolves or throws.
+   */
+  async hold(lockId: string, parking?: Parking): Promise<void> {
+    let parked = false;
+    const park = () => {
+      if (parked || !parking) return;
+      parking.park();
+      parked = true;
+    };
+    try {
+      await this.stepAsideIfDue(lockId, park);
+      await this.take(lockId, park);
+    } finally {
+      if (parked) await parking?.unpark();
     }
+  }
+
+  /** After its fair share, a holder gives the lock up if another worker waits for it. */
+  private async stepAsideIfDue(lockId: string, park: () => void): Promise<void> {
+    const since = this.held.get(lockId);
+    if (since === undefined || performance.now() - since < this.fairShareMs) return;
+    if (await this.othersWaitFor(lockId)) {
+      // Our turn is over: give the lock up, and stay away long enough for a waiter to take it.
+      await this.release(lockId);
+      park();
+      await new Promise((resolve) => setTimeout(resolve, STEP_ASIDE_MS));
+    } else {
+      this.held.set(lockId, performance.now());
+    }
+  }
+
+  private async take(lockId: string, park: () => void): Promise<void> {
+    const key = lockLeaseKey(lockId);
     const started = performance.now();
     let signed = false;
     try {
@@ -79,6 +103,7 @@ export class LockLeases {
           if (!this.held.has(lockId)) this.held.set(lockId, performance.now());
           return;
         }
+        park();
         // Tell the holder someone waits (whoever left the sign first keeps it: one is enough).
         const until = new Date(now.getTime() + WAITING_SIGN_MS);
         if (await this.store.acquireLease(waitingKey(lockId), this.owner, until, now)) signed = true;
