@@ -71,6 +71,11 @@ function world() {
       endUtc: r.endUtc.getTime(),
     })),
     units: s.units().map((u) => ({ propertyId: u.propertyId, unitName: u.unitName, lockId: u.lockId })),
+    // Property-wide locks (an entrance every stay opens), as `lockId`s of the engine's events.
+    entranceLockIds: s
+      .locks()
+      .filter((l) => l.propertyId !== null && l.unitName === null)
+      .map((l) => String(l.lockId)),
     enterpriseIds: Object.fromEntries(
       s.world.properties.filter((p) => p.mews).map((p) => [p.id, p.mews.enterpriseId]),
     ),
@@ -79,13 +84,18 @@ function world() {
 
 /**
  * Does the vendors' state match the reservations? Every confirmed, assigned, not yet ended
- * stay has exactly one code on its unit's lock (on the device, with the stay's window) and
- * one active MEWS PIN token with the same digits; nothing else carries a `brafa:` code.
+ * stay has exactly one code on its unit's lock and one on each property-wide lock (on the
+ * device, with the stay's window, the same digits) and one active MEWS PIN token with those
+ * digits; nothing else carries a `brafa:` code.
  */
 function verify(propertyId, nowMs) {
   const s = running.sandbox.scenario;
   const inspect = running.sandbox.inspect;
   const lockOf = new Map(s.units(propertyId).map((u) => [u.unitName, u.lockId]));
+  const entrances = s
+    .locks(propertyId)
+    .filter((l) => l.unitName === null)
+    .map((l) => l.lockId);
   const codesByName = new Map();
   for (const lock of inspect.locks()) {
     for (const c of lock.codes) {
@@ -116,13 +126,17 @@ function verify(propertyId, nowMs) {
     expected++;
     wanted.add(name);
     const lockId = lockOf.get(r.unitName);
-    if (codes.length !== 1 || codes[0].lockId !== lockId) {
-      problems.push(`${r.id}: ${codes.length} code(s), want 1 on lock ${lockId}`);
+    const want = [lockId, ...entrances];
+    const code = codes.find((c) => c.lockId === lockId);
+    if (codes.length !== want.length || !want.every((id) => codes.some((c) => c.lockId === id)) || !code) {
+      problems.push(`${r.id}: ${codes.length} code(s), want 1 on each of locks ${want.join(', ')}`);
       continue;
     }
-    const code = codes[0];
-    if (code.startDate?.getTime() !== r.startUtc.getTime() || code.endDate?.getTime() !== r.endUtc.getTime())
-      problems.push(`${r.id}: code window differs from the stay`);
+    if (codes.some((c) => c.passcode !== code.passcode))
+      problems.push(`${r.id}: its doors have different digits`);
+    for (const c of codes)
+      if (c.startDate?.getTime() !== r.startUtc.getTime() || c.endDate?.getTime() !== r.endUtc.getTime())
+        problems.push(`${r.id}: code window on lock ${c.lockId} differs from the stay`);
     if (toks.length !== 1 || toks[0].Value !== code.passcode)
       problems.push(`${r.id}: ${toks.length} MEWS token(s), want 1 with the lock's digits`);
   }

@@ -17,6 +17,7 @@ export const RESERVATION_PAGE_SIZE = 1000;
  * @param {number} [o.maxNights]
  * @param {number} [o.concurrency] engine jobs and TTLock requests in flight
  * @param {object[]} [o.latency] sandbox latency rules
+ * @param {boolean} [o.entranceLock] add a property-wide entrance lock every stay opens
  * @param {(event: object) => void} [o.onEvent] engine events
  * @param {Awaited<ReturnType<typeof startRemoteSandbox>>} [o.host] a sandbox host to serve this
  *   world (fresh, in its warm process) and to keep running after `close()`
@@ -32,6 +33,7 @@ export async function openMewsBench(o) {
           id: 'P1',
           provider: 'mews',
           units: o.units,
+          ...(o.entranceLock ? { entranceLock: true } : {}),
           reservations: {
             count: o.reservations,
             withinDays: o.withinDays ?? 90,
