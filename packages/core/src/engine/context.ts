@@ -9,6 +9,7 @@ import type { NewJob, Store } from '../ports/store.js';
 import type { RetryPolicy } from './backoff.js';
 import type { EngineEvent } from './events.js';
 import type { GroupCommit } from './group-commit.js';
+import type { JobLeaseKeeper } from './job-lease-keeper.js';
 import type { LockLanes } from './lock-lanes.js';
 import type { LockLeases } from './lock-leases.js';
 
@@ -34,6 +35,8 @@ export interface EngineContext {
   commits: GroupCommit;
   /** One operation per lock at a time, the most urgent job next. */
   lockLanes: LockLanes;
+  /** Renews the leases of lock jobs waiting for their lock or its answer, all together. */
+  jobLeases: JobLeaseKeeper;
   /** One operation per lock across workers sharing the store; absent when this engine is alone. */
   lockLeases: LockLeases | undefined;
   /** Providers already reported as unable to write back (logged once, then skipped). */

@@ -21,6 +21,7 @@ import {
 } from './dispatch.js';
 import type { EngineEventHandler } from './events.js';
 import { GroupCommit } from './group-commit.js';
+import { JobLeaseKeeper } from './job-lease-keeper.js';
 import { LockLanes } from './lock-lanes.js';
 import { LockLeases } from './lock-leases.js';
 import { planAndPersist, planOnly, requireProperty } from './plan-and-persist.js';
@@ -163,6 +164,7 @@ export function createEngine(options: EngineOptions): Engine {
   const onEvent = options.onEvent;
   const clock = options.clock ?? systemClock;
   const workerId = options.workerId ?? `worker-${randomUUID()}`;
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
   const ctx: EngineContext = {
     store: options.store,
     lock: options.lock,
@@ -183,12 +185,13 @@ export function createEngine(options: EngineOptions): Engine {
     graceMs: options.graceMs ?? 24 * 60 * 60 * 1000,
     failedRetryMs: options.failedRetryMs ?? DEFAULT_FAILED_RETRY_MS,
     workerId,
-    leaseMs: options.leaseMs ?? 5 * 60_000,
+    leaseMs,
     concurrency: Math.max(1, options.concurrency ?? 16),
     writeBackMaxDelayMs: Math.max(0, options.writeBackMaxDelayMs ?? DEFAULT_WRITE_BACK_MAX_DELAY_MS),
     warnedNoWriteBack: new Set(),
     commits: new GroupCommit(options.store, clock),
     lockLanes: new LockLanes(),
+    jobLeases: new JobLeaseKeeper(options.store, clock, workerId, leaseMs, logger),
     lockLeases:
       (options.lockLeases ?? options.store.sharedByWorkers ?? false)
         ? // Owned by this engine, not by the worker name: two processes given one `workerId`

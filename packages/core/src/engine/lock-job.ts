@@ -94,33 +94,6 @@ export function withLock<T>(
   );
 }
 
-/**
- * Renews the job's lease every third of it until `stop()` (once the lock's answer is in):
- * through the wait for the lock and the operation itself. Costs nothing for a job that does
- * not take that long.
- */
-function keepJobLease(ctx: EngineContext, job: Job): { stop(): void } {
-  const timer = setInterval(
-    () => {
-      const until = new Date(ctx.clock.now().getTime() + ctx.leaseMs);
-      ctx.store.renewJobLease(job.id, ctx.workerId, until).then(
-        (held) => {
-          if (!held) clearInterval(timer);
-        },
-        (error: unknown) =>
-          ctx.logger.warn('could not renew the lease of a job waiting for its lock', {
-            jobId: job.id,
-            error: describeError(error),
-          }),
-      );
-    },
-    Math.max(1, Math.floor(ctx.leaseMs / 3)),
-  );
-  // A waiting job must not keep the process alive on its own.
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
-}
-
 /** A lock job's call: what the lock did, or how it failed (for the code row it acted on). */
 type Step =
   | { kind: 'called'; code: AccessCode; outcome: Outcome }
@@ -153,7 +126,7 @@ export async function runLockJob(ctx: EngineContext, job: Job, parking?: Parking
   // A job that waited reads its row again: the plan may have moved or settled it meanwhile.
   // Behind many operations on one lock (an entrance, a gateway timing out at 35 s each) the
   // wait can outlast the job's lease: it is renewed meanwhile, so no worker reclaims the job.
-  const renewal = keepJobLease(ctx, job);
+  const renewal = ctx.jobLeases.keep(job.id);
   const step = await withLock(
     ctx,
     first.lockId,
