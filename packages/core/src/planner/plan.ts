@@ -90,26 +90,40 @@ export function plan(input: PlanInput): Plan {
   const locks = indexLocks(input.assignments);
   const ownerOf = (bookingId: string) => `${property.id}\u0000${bookingId}`;
   // The sorted locks of a unit (its own and the common doors), computed once per unit.
-  // Shared between bookings: callers only read it.
-  const unitLockIds = new Map<string, string[]>();
-  const lockIdsOf = (key: string): string[] => {
-    let ids = unitLockIds.get(key);
+  // Shared between bookings: callers only read it. Looked up by room, then unit name (the
+  // booking's own strings): a key built per booking was a string allocated per booking.
+  const unitLockIds = new Map<string, Map<string, string[]>>();
+  const lockIdsOf = (roomId: string, unitName: string): string[] => {
+    let room = unitLockIds.get(roomId);
+    if (!room) {
+      room = new Map();
+      unitLockIds.set(roomId, room);
+    }
+    let ids = room.get(unitName);
     if (!ids) {
-      ids = [...new Set([...(locks.byUnit.get(key) ?? []), ...locks.propertyWide])].sort();
-      unitLockIds.set(key, ids);
+      const own = locks.byUnit.get(unitKey(roomId, unitName)) ?? [];
+      ids = [...new Set([...own, ...locks.propertyWide])].sort();
+      room.set(unitName, ids);
     }
     return ids;
   };
   // Many bookings share their dates, and the zone arithmetic (luxon, Intl) is most of the
   // planner's time on large inputs: compute each distinct window once per plan. Bookings with
-  // the same dates share the window's Date objects (nothing in the SDK mutates a Date).
-  const windows = new Map<string, AccessWindow>();
+  // the same dates share the window's Date objects (nothing in the SDK mutates a Date). Keyed
+  // by start, then end (an instant's number or a local date), without a string per booking.
+  const windows = new Map<number | string, Map<number | string, AccessWindow>>();
   const windowOf = (booking: BookingRecord): AccessWindow => {
-    const key = `${booking.checkInAt?.getTime() ?? booking.arrivalDate}|${booking.checkOutAt?.getTime() ?? booking.departureDate}`;
-    let w = windows.get(key);
+    const start = booking.checkInAt?.getTime() ?? booking.arrivalDate;
+    const end = booking.checkOutAt?.getTime() ?? booking.departureDate;
+    let byEnd = windows.get(start);
+    if (!byEnd) {
+      byEnd = new Map();
+      windows.set(start, byEnd);
+    }
+    let w = byEnd.get(end);
     if (!w) {
       w = accessWindow(property, booking);
-      windows.set(key, w);
+      byEnd.set(end, w);
     }
     return w;
   };
@@ -247,7 +261,7 @@ export function plan(input: PlanInput): Plan {
     }
     const unit = resolveUnit(booking, mappings);
     if ('reason' in unit) return { reason: unit.reason, revokeReason: 'unmapped' };
-    const lockIds = lockIdsOf(unitKey(unit.roomId, unit.unitName));
+    const lockIds = lockIdsOf(unit.roomId, unit.unitName);
     if (lockIds.length === 0) {
       return {
         reason: `no lock assigned to unit ${unit.roomId}/${unit.unitName}`,
