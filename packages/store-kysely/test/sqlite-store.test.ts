@@ -97,6 +97,9 @@ describe('SQLite: tuning and URLs', () => {
     expect(await pragma('synchronous')).toBe(1); // NORMAL: the WAL is synced at checkpoints
     // SQLite's own 2,000 KiB page cache, not better-sqlite3's 16,000 (resident memory).
     expect(await pragma('cache_size')).toBe(-2000);
+    // The log is checkpointed every 10,000 pages, not SQLite's 1,000; temp data stays in memory.
+    expect(await pragma('wal_autocheckpoint')).toBe(10_000);
+    expect(await pragma('temp_store')).toBe(2); // MEMORY
     await db.destroy();
     const strict = await openKysely(`sqlite:${join(dir, 'strict.db')}`, { synchronous: 'full' });
     expect(
@@ -115,6 +118,18 @@ describe('SQLite: tuning and URLs', () => {
     for (const cacheSizeKb of [0, -5, 1.5, Number.NaN]) {
       await expect(openKysely(`sqlite:${join(dir, 'cache.db')}`, { cacheSizeKb })).rejects.toThrow(
         /store\.cacheSizeKb.*positive whole number/,
+      );
+    }
+  });
+
+  it('takes the log size between checkpoints in pages and refuses one that is not a positive whole number', async () => {
+    const db = await openKysely(`sqlite:${join(dir, 'wal.db')}`, { walAutocheckpointPages: 2500 });
+    const { rows } = await sql.raw<Record<string, unknown>>('pragma wal_autocheckpoint').execute(db);
+    expect(Object.values(rows[0] ?? {})[0]).toBe(2500);
+    await db.destroy();
+    for (const walAutocheckpointPages of [0, -5, 1.5, Number.NaN]) {
+      await expect(openKysely(`sqlite:${join(dir, 'wal.db')}`, { walAutocheckpointPages })).rejects.toThrow(
+        /store\.walAutocheckpointPages.*positive whole number/,
       );
     }
   });

@@ -2,7 +2,7 @@ import { describeError } from '../errors/errors.js';
 import type { Job } from '../ports/store.js';
 import { retryDelayMs } from './backoff.js';
 import { type EngineContext, JOB_KINDS } from './context.js';
-import { retriesAfter, runLockJob } from './lock-job.js';
+import { type LockJobStart, readLockJobStarts, retriesAfter, runLockJob } from './lock-job.js';
 import { type Parking, Permits, parkingFor } from './permits.js';
 import { planAndPersist } from './plan-and-persist.js';
 import { runSyncBookingsJob, runSyncBookingsJobs, syncUnits } from './sync.js';
@@ -45,10 +45,15 @@ const MAX_HELD_PER_PERMIT = 256;
  * Runs a job; true when the job already marked itself done (in its own last transaction).
  * A lock job waiting for its lock parks its permit (`parking`).
  */
-async function runJob(ctx: EngineContext, job: Job, parking: Parking): Promise<boolean> {
+async function runJob(
+  ctx: EngineContext,
+  job: Job,
+  parking: Parking,
+  start: LockJobStart | undefined,
+): Promise<boolean> {
   switch (job.kind) {
     case JOB_KINDS.lock:
-      return runLockJob(ctx, job, parking);
+      return runLockJob(ctx, job, parking, start);
     case JOB_KINDS.writeBack:
       await runWriteBackJob(ctx, job);
       return false;
@@ -99,7 +104,7 @@ export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}
     wake?.();
   });
   const parking = parkingFor(permits);
-  const start = (job: Job, run: () => Promise<boolean> = () => runJob(ctx, job, parking)) => {
+  const start = (job: Job, run: () => Promise<boolean>) => {
     permits.take();
     const p = execute(ctx, job, result, run).finally(() => {
       active.delete(p);
@@ -113,10 +118,20 @@ export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}
   // few PMS calls, and batches grow by themselves when the PMS is slow or rate-limited.
   // Each job still completes or fails (and retries) on its own.
   const lanes = new Map<string, SyncLane>();
-  const startAll = (jobs: Job[]) => {
+  const startAll = async (jobs: Job[]) => {
+    const starts = await readLockJobStarts(
+      ctx,
+      jobs.filter((j) => j.kind === JOB_KINDS.lock),
+    ).catch((error: unknown) => {
+      // Each job then reads its own rows (and meets the same failure, retried as a job's).
+      ctx.logger.warn("could not read the claimed lock jobs' codes together", {
+        error: describeError(error),
+      });
+      return new Map<string, LockJobStart>();
+    });
     for (const job of jobs) {
-      if (job.kind !== JOB_KINDS.syncBookings) start(job);
-      else start(job, () => joinSyncLane(ctx, lanes, job));
+      if (job.kind === JOB_KINDS.syncBookings) start(job, () => joinSyncLane(ctx, lanes, job));
+      else start(job, () => runJob(ctx, job, parking, starts.get(job.id)));
     }
   };
 
@@ -151,7 +166,7 @@ export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}
       const overdue = await claim(free, [JOB_KINDS.writeBack], ctx.writeBackMaxDelayMs);
       if (overdue.length) {
         claimedAny = true;
-        startAll(overdue);
+        await startAll(overdue);
         continue;
       }
     }
@@ -162,7 +177,7 @@ export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}
       freedSinceShortClaim = jobs.length < free ? 0 : Number.POSITIVE_INFINITY;
       if (jobs.length) {
         claimedAny = true;
-        startAll(jobs);
+        await startAll(jobs);
         if (permits.free > 0) continue;
       } else if (active.size === 0) {
         break;

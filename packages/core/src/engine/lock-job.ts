@@ -108,19 +108,61 @@ type Outcome =
     }
   | { kind: 'replanned' };
 
+const codeIdOf = (job: Job) => String(job.payload.codeId ?? '');
+
+/** What a lock job starts from: its code row, and whether the code's property is enabled. */
+export interface LockJobStart {
+  code: AccessCode | undefined;
+  /** `undefined`: the property is not in the store (the job then goes ahead, as it always has). */
+  propertyEnabled: boolean | undefined;
+}
+
+/**
+ * The rows a batch of just-claimed lock jobs start from, read together: one query for the
+ * codes and one per property, instead of two per job (measured: ~0.1 s of a 2,000-code
+ * time-to-door run's ~1.2 s). As fresh as each job's own reads at its start were, which also
+ * came right after the claim; a job that then waits for its lock reads its row again anyway.
+ */
+export async function readLockJobStarts(ctx: EngineContext, jobs: Job[]): Promise<Map<string, LockJobStart>> {
+  const starts = new Map<string, LockJobStart>();
+  if (jobs.length === 0) return starts;
+  const codes = new Map(
+    (await ctx.store.listAccessCodes({ ids: jobs.map(codeIdOf), includeRevoked: true })).map((c) => [
+      c.id,
+      c,
+    ]),
+  );
+  const enabled = new Map<string, boolean | undefined>();
+  for (const code of codes.values()) {
+    if (!enabled.has(code.propertyId))
+      enabled.set(code.propertyId, (await ctx.store.getProperty(code.propertyId))?.enabled);
+  }
+  for (const job of jobs) {
+    const code = codes.get(codeIdOf(job));
+    starts.set(job.id, { code, propertyEnabled: code && enabled.get(code.propertyId) });
+  }
+  return starts;
+}
+
 /**
  * Brings one code row to its target on the lock. The job carries only the code id: it always
  * acts on the row's *current* target, so a re-planned code is never pushed with stale data,
  * and running it twice is harmless. Returns true when it marked the job done itself (in the
  * same transaction as the code's new state). `parking`: what to do with the job's concurrency
- * permit while it waits for the lock.
+ * permit while it waits for the lock. `start`: its rows, read with its batch's (see
+ * `readLockJobStarts`); without it the job reads them itself.
  */
-export async function runLockJob(ctx: EngineContext, job: Job, parking?: Parking): Promise<boolean> {
-  const codeId = String(job.payload.codeId ?? '');
-  const first = await ctx.store.getAccessCode(codeId);
+export async function runLockJob(
+  ctx: EngineContext,
+  job: Job,
+  parking?: Parking,
+  start?: LockJobStart,
+): Promise<boolean> {
+  const codeId = codeIdOf(job);
+  const first = start ? start.code : await ctx.store.getAccessCode(codeId);
   if (!needsLock(first)) return false;
-  const property = await ctx.store.getProperty(first.propertyId);
-  if (property && !property.enabled) return false;
+  const enabled = start ? start.propertyEnabled : (await ctx.store.getProperty(first.propertyId))?.enabled;
+  if (enabled === false) return false;
 
   // The lock call waits for the lock's lane (one operation at a time, the most urgent next).
   // A job that waited reads its row again: the plan may have moved or settled it meanwhile.

@@ -120,6 +120,8 @@ export interface ListBookingsOptions {
 }
 
 export interface AccessCodeQuery {
+  /** These codes by id (an empty list matches nothing); with `bookingIds`, codes in both. */
+  ids?: string[];
   propertyId?: string;
   bookingId?: string;
   /** Codes of any of these bookings (an empty list matches nothing). */

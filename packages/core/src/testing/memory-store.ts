@@ -174,10 +174,12 @@ export class MemoryStore implements Store {
     return c && clone(c);
   }
   async listAccessCodes(query: AccessCodeQuery): Promise<AccessCode[]> {
+    const ids = query.ids ? new Set(query.ids) : undefined;
     const locks = query.lockIds ? new Set(query.lockIds) : undefined;
     const bookings = query.bookingIds ? new Set(query.bookingIds) : undefined;
     const out: AccessCode[] = [];
     for (const c of this.state.codes.values()) {
+      if (ids && !ids.has(c.id)) continue;
       if (query.propertyId !== undefined && c.propertyId !== query.propertyId) continue;
       if (query.bookingId !== undefined && c.bookingId !== query.bookingId) continue;
       if (bookings && !bookings.has(c.bookingId)) continue;

@@ -214,15 +214,25 @@ export function describeStoreConformance(name: string, options: StoreConformance
           (await store.listAccessCodes({ propertyId: 'P1', bookingIds: ['B9', 'B2'] })).map((x) => x.id),
         ).toEqual([b.id]);
         expect(await store.listAccessCodes({ bookingIds: [] })).toEqual([]);
+        expect(
+          (await store.listAccessCodes({ ids: [c.id, 'nope', a.id], includeRevoked: true })).map((x) => x.id),
+        ).toEqual([a.id, c.id].sort());
+        expect((await store.listAccessCodes({ ids: [c.id, a.id] })).map((x) => x.id)).toEqual([a.id]);
+        expect(
+          (await store.listAccessCodes({ ids: [a.id, b.id, c.id], bookingIds: ['B2'] })).map((x) => x.id),
+        ).toEqual([b.id]);
+        expect(await store.listAccessCodes({ ids: [] })).toEqual([]);
       });
 
-      it('lists the codes of many bookings, across more ids than one IN list holds', async () => {
+      it('lists the codes of many bookings or ids, across more than one IN list holds', async () => {
         const codes = Array.from({ length: 1100 }, (_, i) =>
           makeAccessCode({ bookingId: `B${i}`, lockId: `L${i % 7}` }),
         );
         await store.saveAccessCodes(codes);
         const found = await store.listAccessCodes({ bookingIds: codes.map((c) => c.bookingId).reverse() });
         expect(found.map((c) => c.id).sort()).toEqual(codes.map((c) => c.id).sort());
+        const byId = await store.listAccessCodes({ ids: codes.map((c) => c.id).reverse() });
+        expect(byId.map((c) => c.id).sort()).toEqual(codes.map((c) => c.id).sort());
       });
 
       it('replaces a whole row on save', async () => {

@@ -14,20 +14,31 @@ export async function getAccessCode(ctx: StoreContext, id: string): Promise<Acce
 }
 
 export async function listAccessCodes(ctx: StoreContext, query: AccessCodeQuery): Promise<AccessCode[]> {
-  const { propertyId, bookingId, bookingIds, lockIds, includeRevoked } = query;
+  const { ids, propertyId, bookingId, bookingIds, lockIds, includeRevoked } = query;
   if (lockIds && lockIds.length === 0) return [];
-  const select = (ids: string[] | undefined) =>
+  const select = (byBooking: string[] | undefined, byId: string[] | undefined) =>
     ctx.db
       .selectFrom('access_codes')
       .selectAll()
+      .$if(byId !== undefined, (q) => q.where('id', 'in', byId!))
       .$if(propertyId !== undefined, (q) => q.where('property_id', '=', propertyId!))
       .$if(bookingId !== undefined, (q) => q.where('booking_id', '=', bookingId!))
-      .$if(ids !== undefined, (q) => q.where('booking_id', 'in', ids!))
+      .$if(byBooking !== undefined, (q) => q.where('booking_id', 'in', byBooking!))
       .$if(lockIds !== undefined, (q) => q.where('lock_id', 'in', lockIds!))
       .$if(!includeRevoked, (q) => q.where('state', '<>', 'revoked'))
       .orderBy('id')
       .execute();
-  const rows = bookingIds ? sortedById(await inChunks(bookingIds, select)) : await select(undefined);
+  let rows: Awaited<ReturnType<typeof select>>;
+  if (ids) {
+    // One IN list per chunk of ids; the bookings, if also given, are filtered here.
+    const bookings = bookingIds && new Set(bookingIds);
+    rows = sortedById(await inChunks(ids, (chunk) => select(undefined, chunk)));
+    if (bookings) rows = rows.filter((r) => bookings.has(r.booking_id));
+  } else if (bookingIds) {
+    rows = sortedById(await inChunks(bookingIds, (chunk) => select(chunk, undefined)));
+  } else {
+    rows = await select(undefined, undefined);
+  }
   return rows.map(rowToAccessCode);
 }
 
