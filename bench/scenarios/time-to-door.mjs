@@ -30,6 +30,9 @@ const entranceSizes = {
   quick: { reservations: 100, units: 10, withinDays: 85, maxNights: 4 },
 };
 
+/** Measured wide runs after the cold one; the median is reported. */
+const WARM_RUNS = 3;
+
 /** Engine jobs and TTLock requests in flight (the config's maximum). */
 const WIDE = 1000;
 
@@ -249,6 +252,11 @@ export async function run({ quick }) {
   // reported), then both measured runs are warm, as in a long-lived `brafa serve` where a
   // webhook's booking meets its door. Every run gets a fresh world from one sandbox host, whose
   // code is then compiled too: a vendor's cloud does not start cold for each of our runs.
+  // One warm run was not yet steady: V8 still optimises the hot paths over the next runs and
+  // the heap settles (measured, 8 runs in a row: door 2.2–2.5 s cold, 1.7–1.9 s second,
+  // 1.1–1.3 s from the third on). The wide case therefore runs WARM_RUNS times after the cold
+  // one and reports the median (every run's time is listed); the concurrency-1 run, 2,000
+  // operations over ~35 s, is steady by itself.
   // Started with a one-room world; every run below replaces it with its own.
   const host = await startRemoteSandbox({
     scenario: {
@@ -261,23 +269,26 @@ export async function run({ quick }) {
   });
   try {
     const cold = await once(size, WIDE, host);
-    const wide = await once(size, WIDE, host);
+    const wides = [];
+    for (let i = 0; i < WARM_RUNS; i++) wides.push(await once(size, WIDE, host));
+    const wide = [...wides].sort((a, b) => a.makespanMs - b.makespanMs)[Math.floor(WARM_RUNS / 2)];
+    wide.runsSeconds = wides.map((r) => seconds(r.makespanMs));
     const legacy = await once(size, 1, host);
     const late = await lastMinute(size, host);
     const entrance = await sharedEntrance(quick ? entranceSizes.quick : entranceSizes.full, host);
-    return report(size, cold, wide, legacy, late, entrance);
+    return report(size, cold, wides, wide, legacy, late, entrance);
   } finally {
     await host.close();
   }
 }
 
-function report(size, cold, wide, legacy, late, entrance) {
+function report(size, cold, wides, wide, legacy, late, entrance) {
   const ratio = wide.makespanMs / wide.bound.ms;
   const speedup = legacy.makespanMs / wide.makespanMs;
   const targets = [];
   for (const [label, r] of [
     ['wide, cold process', cold],
-    ['wide', wide],
+    ...wides.map((r, i) => [`wide, warm run ${i + 1}`, r]),
     ['concurrency 1', legacy],
   ]) {
     const d = r.result.dispatch;
@@ -338,6 +349,8 @@ function report(size, cold, wide, legacy, late, entrance) {
     },
     wallSeconds: seconds(wide.totalMs),
     makespanSeconds: seconds(wide.makespanMs),
+    // Each warm wide run's door time; makespanSeconds is their median.
+    warmRunsSeconds: wide.runsSeconds,
     legacyMakespanSeconds: seconds(legacy.makespanMs),
     // The same wide run as the first engine run of the process (JIT warm-up included).
     cold: {
