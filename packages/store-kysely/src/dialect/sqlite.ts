@@ -95,29 +95,25 @@ export function applyPragmas(database: BetterSqlite3.Database, tuning: SqliteTun
 }
 
 /** Pages the log may hold before a commit copies them into the database file (see `SqliteTuning`). */
-function walAutocheckpointOf(tuning: SqliteTuning): number {
-  const pages = tuning.walAutocheckpointPages ?? DEFAULT_WAL_AUTOCHECKPOINT_PAGES;
-  if (!Number.isInteger(pages) || pages < 1) {
-    throw new ValidationError(
-      'store.walAutocheckpointPages',
-      `expected a positive whole number of pages, got ${String(pages)}`,
-    );
-  }
-  return pages;
-}
+const walAutocheckpointOf = (tuning: SqliteTuning): number =>
+  positiveWholeNumber(
+    'store.walAutocheckpointPages',
+    'pages',
+    tuning.walAutocheckpointPages ?? DEFAULT_WAL_AUTOCHECKPOINT_PAGES,
+  );
 
 export const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
 /** The page cache in KiB: a positive integer (a negative `cache_size` means KiB to SQLite). */
-function cacheSizeKbOf(tuning: SqliteTuning): number {
-  const kb = tuning.cacheSizeKb ?? DEFAULT_CACHE_SIZE_KB;
-  if (!Number.isInteger(kb) || kb < 1) {
-    throw new ValidationError(
-      'store.cacheSizeKb',
-      `expected a positive whole number of KiB, got ${String(kb)}`,
-    );
+const cacheSizeKbOf = (tuning: SqliteTuning): number =>
+  positiveWholeNumber('store.cacheSizeKb', 'KiB', tuning.cacheSizeKb ?? DEFAULT_CACHE_SIZE_KB);
+
+/** Both tunings go into a PRAGMA verbatim, so anything but a positive integer is refused by name. */
+function positiveWholeNumber(field: string, unit: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ValidationError(field, `expected a positive whole number of ${unit}, got ${String(value)}`);
   }
-  return kb;
+  return value;
 }
 
 /** SQLite's compiled-in default (`SQLITE_DEFAULT_CACHE_SIZE`), which better-sqlite3 overrides. */
