@@ -43,6 +43,29 @@ describe('passcode policy', () => {
     expect(derivePasscode({ ...policy, secret: 'another-secret' }, 'P1', 'B1', 0)).not.toBe(a);
   });
 
+  // Codes already on locks and in the PMS were derived with these exact digits: a change to
+  // the derivation (its hash, message or reduction) would re-key every booking's passcode.
+  it.each([
+    [6, 'test-secret-123', 'P1', 'B1', 0, '812689'],
+    [6, 'test-secret-123', 'P1', 'B1', 1, '778988'],
+    [4, 'test-secret-123', 'P1', 'B1', 0, '2689'],
+    [9, 'test-secret-123', 'hotel-7', 'RES-2026-000042', 3, '463629598'],
+    [
+      8,
+      'a-very-long-passcode-secret-that-is-longer-than-one-sha256-block-of-64-bytes',
+      'P2',
+      'Ďáblice 12 — pokoj',
+      0,
+      '52606851',
+    ],
+    [6, 'żółw-klucz-🔑', 'P3', 'x'.repeat(200), 2, '111330'],
+  ])(
+    'derives the same digits as ever (length %i, secret %s, booking %s…)',
+    (length, secret, scope, bookingId, attempt, digits) => {
+      expect(derivePasscode({ length, secret }, scope, bookingId, attempt)).toBe(digits);
+    },
+  );
+
   it('always yields acceptable digits of the configured length', () => {
     fc.assert(
       fc.property(

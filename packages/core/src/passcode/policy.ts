@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto';
 import { ValidationError } from '../errors/errors.js';
+import { HmacSha256 } from './hmac-sha256.js';
 
 export interface PasscodePolicy {
   /** Digits per passcode, 4–9 (default 6: 4 digits collide too often on shared doors). */
@@ -154,12 +154,24 @@ export function derivePasscode(
   attempt: number,
 ): string {
   const modulus = 10 ** policy.length;
+  const hmac = keyedHmac(policy.secret);
   for (let n = 0; ; n++) {
-    const mac = createHmac('sha256', policy.secret).update(`${scope}|${bookingId}|${attempt}|${n}`).digest();
-    const value = uint64Mod(mac.readUInt32BE(0), mac.readUInt32BE(4), modulus);
+    const mac = hmac.digestWords(`${scope}|${bookingId}|${attempt}|${n}`, macWords);
+    const value = uint64Mod(mac[0]!, mac[1]!, modulus);
     const passcode = String(value).padStart(policy.length, '0');
     if (passcodeProblem(passcode, policy.length) === null) return passcode;
   }
+}
+
+const macWords = new Uint32Array(8);
+
+// The last secret's keyed MAC: a process almost always has one passcode secret, and keying
+// costs two block hashes, so one entry is enough (another secret just keys again).
+let lastKeyed: { secret: string; hmac: HmacSha256 } | null = null;
+
+function keyedHmac(secret: string): HmacSha256 {
+  if (lastKeyed?.secret !== secret) lastKeyed = { secret, hmac: new HmacSha256(secret) };
+  return lastKeyed.hmac;
 }
 
 const TWO_32 = 4_294_967_296;

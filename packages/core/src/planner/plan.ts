@@ -150,9 +150,10 @@ export function plan(input: PlanInput): Plan {
   const seen = new Set<string>();
 
   for (const booking of bookings) {
-    seen.add(booking.bookingId);
     // Most bookings of a large plan have no code yet: no per-booking arrays for them.
     const existing = codesByBooking.get(booking.bookingId);
+    // Only bookings with codes need remembering: `seen` is asked about `codesByBooking`'s keys.
+    if (existing !== undefined) seen.add(booking.bookingId);
     const live =
       existing === undefined
         ? NONE
