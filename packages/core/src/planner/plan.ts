@@ -223,6 +223,8 @@ export function plan(input: PlanInput): Plan {
       creates.push(want);
       desired.push(want);
     }
+    // The common case of a re-plan: every code stays (a noop or a reschedule).
+    if (creates.length === 0 && revokes.length === 0) continue;
     // A unit lock left for another unit lock is a move: the guest changed rooms.
     const unitRevokes = revokes.filter((c) => !locks.propertyWide.includes(c.lockId));
     const otherRevokes = revokes.filter((c) => locks.propertyWide.includes(c.lockId));
@@ -303,8 +305,14 @@ export function plan(input: PlanInput): Plan {
     const current = live[0];
     const mustChange = current !== undefined && current.attempt < booking.passcodeAttempt;
     if (current && !mustChange) {
-      const conflicts = lockIds.filter((l) => !occupancy.isFree(l, current.passcode, owner));
-      if (conflicts.length === 0) return use(current.passcode, current.attempt, lockIds);
+      // No array unless there is a conflict: a re-plan asks this for every booking.
+      let conflicts: string[] | null = null;
+      for (const l of lockIds) {
+        if (occupancy.isFree(l, current.passcode, owner)) continue;
+        conflicts ??= [];
+        conflicts.push(l);
+      }
+      if (conflicts === null) return use(current.passcode, current.attempt, lockIds);
       const checkedIn =
         window.validFrom.getTime() <= nowMs || live.some((c) => c.validFrom.getTime() <= nowMs);
       if (checkedIn) {
@@ -325,11 +333,13 @@ export function plan(input: PlanInput): Plan {
     return { reason: `no free passcode found on locks ${lockIds.join(', ')}` };
 
     function use(passcode: string, attempt: number, on: string[]) {
-      for (const code of live) occupancy.remove(code.lockId, code.passcode, owner);
-      for (const l of on) occupancy.add(l, passcode, owner);
-      // Codes being revoked stay on their locks until removed; keep their digits taken.
+      // The booking's old digits leave the locks that get new ones. Codes being revoked stay
+      // on their locks until removed, so their digits stay taken; digits that do not change
+      // stay as they are (a re-plan of an unchanged property touches nothing here).
       for (const code of live)
-        if (!on.includes(code.lockId)) occupancy.add(code.lockId, code.passcode, owner);
+        if (code.passcode !== passcode && on.includes(code.lockId))
+          occupancy.remove(code.lockId, code.passcode, owner);
+      for (const l of on) occupancy.add(l, passcode, owner);
       return { passcode, attempt, lockIds: on };
     }
   }
