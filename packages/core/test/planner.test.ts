@@ -105,6 +105,47 @@ describe('planner examples', () => {
     for (const d of p.desired) expect(d.passcode).not.toBe(old);
   });
 
+  // Occupancy bookkeeping within one plan: what a booking gives up is free for the bookings
+  // planned after it, and what it keeps (or still has on a lock) stays taken.
+  it('digits a reissued booking gives up on its lock are free for the next booking in the same plan', () => {
+    const next = derivePasscode(policy, 'P1', 'B2', 0);
+    const a = makeAccessCode({ bookingId: 'B1', lockId: 'L1', passcode: next, attempt: 0, state: 'active' });
+    const p = plan(
+      input({
+        bookings: [{ ...record({ bookingId: 'B1' }), passcodeAttempt: 1 }, record({ bookingId: 'B2' })],
+        codes: [a],
+      }),
+    );
+    const byBooking = new Map(p.desired.map((d) => [d.bookingId, d]));
+    expect(byBooking.get('B1')!.passcode).not.toBe(next);
+    expect(byBooking.get('B2')).toMatchObject({ lockId: 'L1', passcode: next, attempt: 0 });
+  });
+
+  it('digits a booking keeps, or still has on a lock it leaves, stay taken for the bookings after it', () => {
+    const next = derivePasscode(policy, 'P1', 'B2', 0);
+    const kept = makeAccessCode({
+      bookingId: 'B1',
+      lockId: 'L1',
+      passcode: next,
+      attempt: 0,
+      state: 'active',
+    });
+    const keeps = plan(
+      input({ bookings: [record({ bookingId: 'B1' }), record({ bookingId: 'B2' })], codes: [kept] }),
+    );
+    expect(keeps.desired.find((d) => d.bookingId === 'B2')).toMatchObject({ lockId: 'L1', attempt: 1 });
+    expect(keeps.desired.find((d) => d.bookingId === 'B2')!.passcode).not.toBe(next);
+    // B1 moves from 101 (L1) to 102 (L2): its code on L1 is revoked, not yet removed.
+    const moves = plan(
+      input({
+        bookings: [record({ bookingId: 'B1', unitName: '102' }), record({ bookingId: 'B2' })],
+        codes: [kept],
+      }),
+    );
+    expect(moves.operations.map((o) => o.kind).sort()).toEqual(['create', 'move']);
+    expect(moves.desired.find((d) => d.bookingId === 'B2')!.passcode).not.toBe(next);
+  });
+
   it('revokes codes of bookings that disappeared from the store', () => {
     const p = plan(input({ bookings: [], codes: [makeAccessCode({ lockId: 'L1', state: 'active' })] }));
     expect(p.operations).toEqual([
