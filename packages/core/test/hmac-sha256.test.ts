@@ -26,6 +26,9 @@ describe('HmacSha256', () => {
       const message = 'm'.repeat(length);
       expect(hex(hmac.digestWords(message)), `length ${length}`).toBe(nodeHmac('edge-secret', message));
     }
+    // Lone surrogates (valid in a JSON string) encode as U+FFFD in both.
+    for (const message of ['a\uD800b', '\uDC00', 'x\uDBFF\uDBFFy'])
+      expect(hex(hmac.digestWords(message)), JSON.stringify(message)).toBe(nodeHmac('edge-secret', message));
     for (const keyLength of [0, 1, 63, 64, 65, 200]) {
       const key = 'k'.repeat(keyLength);
       expect(hex(new HmacSha256(key).digestWords('msg')), `key length ${keyLength}`).toBe(
