@@ -60,7 +60,7 @@ describe('passcode policy', () => {
     ],
     [6, 'żółw-klucz-🔑', 'P3', 'x'.repeat(200), 2, '111330'],
   ])(
-    'derives the same digits as ever (length %i, secret %s, booking %s…)',
+    'derives the same digits as ever (length %i, case %#)',
     (length, secret, scope, bookingId, attempt, digits) => {
       expect(derivePasscode({ length, secret }, scope, bookingId, attempt)).toBe(digits);
     },
