@@ -1,7 +1,8 @@
 import type { AccessCode, AccessCodeQuery } from '@brafa/core';
 import { accessCodePatchToRow, accessCodeToRow, rowToAccessCode } from './codec.js';
-import { chunk, inChunks, lastByKey, type StoreContext } from './context.js';
+import { inChunks, lastByKey, type StoreContext } from './context.js';
 import { param, runPrepared } from './prepared.js';
+import { runPreparedRows } from './prepared-rows.js';
 
 export async function getAccessCode(ctx: StoreContext, id: string): Promise<AccessCode | undefined> {
   const { rows } = await runPrepared(
@@ -49,10 +50,9 @@ const sortedById = <T extends { id: string }>(rows: T[]) =>
 export async function saveAccessCodes(ctx: StoreContext, codes: AccessCode[]): Promise<void> {
   const rows = lastByKey(codes, (c) => c.id).map(accessCodeToRow);
   if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]!).length;
-  await ctx.atomic(async (db) => {
-    for (const part of chunk(rows, columns, ctx.maxParameters)) {
-      await db
+  await ctx.atomic((db) =>
+    runPreparedRows(ctx, db, 'access_codes:save', rows, (d, part) =>
+      d
         .insertInto('access_codes')
         .values(part)
         .onConflict((oc) =>
@@ -72,29 +72,25 @@ export async function saveAccessCodes(ctx: StoreContext, codes: AccessCode[]): P
             last_error: eb.ref('excluded.last_error'),
             updated_at: eb.ref('excluded.updated_at'),
           })),
-        )
-        .execute();
-    }
-  });
+        ),
+    ),
+  );
 }
 
 /** Insert rows whose id is free; `ON CONFLICT DO NOTHING` leaves taken ones untouched (and says which). */
 export async function insertAccessCodes(ctx: StoreContext, codes: AccessCode[]): Promise<string[]> {
   const rows = lastByKey(codes, (c) => c.id).map(accessCodeToRow);
   if (rows.length === 0) return [];
-  const columns = Object.keys(rows[0]!).length;
-  const inserted = new Set<string>();
-  await ctx.atomic(async (db) => {
-    for (const part of chunk(rows, columns, ctx.maxParameters)) {
-      const returned = await db
+  const returned = await ctx.atomic((db) =>
+    runPreparedRows(ctx, db, 'access_codes:insert', rows, (d, part) =>
+      d
         .insertInto('access_codes')
         .values(part)
         .onConflict((oc) => oc.column('id').doNothing())
-        .returning('id')
-        .execute();
-      for (const r of returned) inserted.add(r.id);
-    }
-  });
+        .returning('id'),
+    ),
+  );
+  const inserted = new Set(returned.map((r) => r.id));
   return rows.map((r) => r.id).filter((id) => !inserted.has(id));
 }
 

@@ -1,6 +1,7 @@
 import type { QuarantineEntry, WebhookLog, WriteBackLog } from '@brafa/core';
 import { flag, ms, toDate, toId } from './codec.js';
-import { chunk, type StoreContext } from './context.js';
+import type { StoreContext } from './context.js';
+import { runPreparedRows } from './prepared-rows.js';
 
 // Audit rows are written as given: the port's contract is that callers pass payloads with
 // no secrets of ours and write-back details with masked passcodes (see core's Redactor).
@@ -56,10 +57,11 @@ export async function appendWriteBackLogs(ctx: StoreContext, entries: WriteBackL
     error: e.error,
   }));
   if (rows.length === 0) return;
-  await ctx.atomic(async (db) => {
-    for (const part of chunk(rows, 8, ctx.maxParameters))
-      await db.insertInto('writeback_logs').values(part).execute();
-  });
+  await ctx.atomic((db) =>
+    runPreparedRows(ctx, db, 'writeback_logs:insert', rows, (d, part) =>
+      d.insertInto('writeback_logs').values(part),
+    ),
+  );
 }
 
 export async function listWriteBackLogs(
@@ -98,10 +100,9 @@ export async function appendQuarantine(ctx: StoreContext, entries: QuarantineEnt
     at: ms(e.at),
   }));
   if (rows.length === 0) return;
-  await ctx.atomic(async (db) => {
-    for (const part of chunk(rows, 6, ctx.maxParameters))
-      await db.insertInto('quarantine').values(part).execute();
-  });
+  await ctx.atomic((db) =>
+    runPreparedRows(ctx, db, 'quarantine:insert', rows, (d, part) => d.insertInto('quarantine').values(part)),
+  );
 }
 
 export async function listQuarantine(

@@ -2,8 +2,9 @@ import type { Booking, BookingRecord, BookingState, ListBookingsOptions } from '
 import type { Insertable, Updateable } from 'kysely';
 import type { BookingsTable } from '../schema/database.js';
 import { ms, rowToBooking } from './codec.js';
-import { chunk, inChunks, lastByKey, type StoreContext } from './context.js';
+import { inChunks, lastByKey, type StoreContext } from './context.js';
 import { param, runPrepared } from './prepared.js';
+import { runPreparedRows } from './prepared-rows.js';
 
 function bookingToRow(b: Booking, now: Date): Insertable<BookingsTable> {
   return {
@@ -26,7 +27,7 @@ function bookingToRow(b: Booking, now: Date): Insertable<BookingsTable> {
 }
 
 /**
- * Insert or update by (propertyId, bookingId), chunked below the bind-parameter limit, all
+ * Insert or update by (propertyId, bookingId), in statements of fixed sizes (see `runPreparedRows`), all
  * in one transaction (10,000 bookings = one commit, one fsync). On conflict only the PMS
  * columns are overwritten, so the engine's BookingState (passcode attempt, write-back) stays.
  */
@@ -35,10 +36,9 @@ export async function upsertBookings(ctx: StoreContext, bookings: Booking[], now
     bookingToRow(b, now),
   );
   if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]!).length;
-  await ctx.atomic(async (db) => {
-    for (const part of chunk(rows, columns, ctx.maxParameters)) {
-      await db
+  await ctx.atomic((db) =>
+    runPreparedRows(ctx, db, 'bookings:upsert', rows, (d, part) =>
+      d
         .insertInto('bookings')
         .values(part)
         .onConflict((oc) =>
@@ -56,10 +56,9 @@ export async function upsertBookings(ctx: StoreContext, bookings: Booking[], now
             external_ids: eb.ref('excluded.external_ids'),
             updated_at: eb.ref('excluded.updated_at'),
           })),
-        )
-        .execute();
-    }
-  });
+        ),
+    ),
+  );
 }
 
 export async function getBooking(

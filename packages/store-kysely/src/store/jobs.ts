@@ -11,6 +11,7 @@ import type { BrafaDatabase, JobsTable } from '../schema/database.js';
 import { ms, parseJobId, rowToJob, toId } from './codec.js';
 import { chunk, type StoreContext } from './context.js';
 import { param, runPrepared } from './prepared.js';
+import { runPreparedRows } from './prepared-rows.js';
 
 /** The one queued-or-running job of a dedupe key. */
 interface ActiveJob {
@@ -170,18 +171,18 @@ async function insertJobs(
   const unkeyed: string[] = [];
   const byKey = new Map<string, string>();
   if (rows.length === 0) return { unkeyed, byKey };
-  for (const part of chunk(rows, Object.keys(rows[0]!).length, ctx.maxParameters)) {
-    const returned = await db
+  const returned = await runPreparedRows(ctx, db, 'jobs:insert', rows, (d, part) =>
+    d
       .insertInto('jobs')
       .values(part)
       .onConflict((oc) => oc.doNothing())
-      .returning(['id', 'dedupe_key'])
-      .execute();
-    const sorted = returned.map((r) => ({ id: Number(r.id), key: r.dedupe_key })).sort((a, b) => a.id - b.id);
-    for (const r of sorted) {
-      if (r.key === null) unkeyed.push(String(r.id));
-      else byKey.set(r.key, String(r.id));
-    }
+      .returning(['id', 'dedupe_key']),
+  );
+  // Later statements hand out larger ids too, so one sort covers them all.
+  const sorted = returned.map((r) => ({ id: Number(r.id), key: r.dedupe_key })).sort((a, b) => a.id - b.id);
+  for (const r of sorted) {
+    if (r.key === null) unkeyed.push(String(r.id));
+    else byKey.set(r.key, String(r.id));
   }
   return { unkeyed, byKey };
 }

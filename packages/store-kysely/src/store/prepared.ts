@@ -7,8 +7,8 @@ const MARK = '\u0000brafa-param:';
 /** A named value slot in a prepared query's builder (compiled in place of the value). */
 export const param = <T>(name: string): T => `${MARK}${name}` as unknown as T;
 
-type Slot = { name: string } | { value: unknown };
-interface Prepared {
+export type Slot = { name: string } | { value: unknown };
+export interface Prepared {
   sql: string;
   slots: Slot[];
 }
@@ -36,7 +36,7 @@ export async function runPrepared<R>(
   const cacheKey = `${ctx.dialect}\u0000${key}`;
   let prepared = cache.get(cacheKey);
   if (!prepared) {
-    prepared = prepare(build(ctx.db), key);
+    prepared = compileShape(build(ctx.db), key);
     cache.set(cacheKey, prepared);
   }
   const parameters = prepared.slots.map((slot) => {
@@ -47,7 +47,8 @@ export async function runPrepared<R>(
   return ctx.db.executeQuery(CompiledQuery.raw(prepared.sql, parameters)) as Promise<QueryResult<R>>;
 }
 
-function prepare(query: Compilable<unknown>, key: string): Prepared {
+/** Compiles a query built with `param` slots: its SQL, and where each slot's value goes. */
+export function compileShape(query: Compilable<unknown>, key: string): Prepared {
   const compiled = query.compile();
   const slots: Slot[] = compiled.parameters.map((p) =>
     typeof p === 'string' && p.startsWith(MARK) ? { name: p.slice(MARK.length) } : { value: p },
