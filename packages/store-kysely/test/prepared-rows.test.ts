@@ -31,7 +31,7 @@ describe('runPreparedRows', () => {
   });
   const rows = (n: number, from = 0) =>
     Array.from({ length: n }, (_, i) => ({ key: `k${from + i}`, value: `v${from + i}` }));
-  const insert = (ctx: StoreContext, list: { key: string; value: string | null }[]) =>
+  const insert = (ctx: StoreContext, list: { key: string; value: string }[]) =>
     runPreparedRows(ctx, db, 'test:checkpoints', list, (d, part) =>
       d.insertInto('checkpoints').values(part).returning('key'),
     );
