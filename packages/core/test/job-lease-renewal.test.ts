@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../src/engine/engine.js';
+import type { BookingPage, Interval, WriteBackItem } from '../src/index.js';
 import { MemoryLock, MemoryPms, MemoryStore, makeProperty } from '../src/testing/index.js';
 import { wrappedLock } from './support/wrapped-lock.js';
 
@@ -60,5 +61,109 @@ describe('a lock job waiting for its lock', () => {
     expect(result.byKind.lock).toBe(3);
     expect(result.retried).toBe(0);
     expect(memory.codesOn('DOOR')).toHaveLength(3);
+  });
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Claims every job of `kind` it can, every 20 ms, for `forMs` (another worker). */
+async function thief(store: MemoryStore, kind: string, forMs: number): Promise<string[]> {
+  const stolen: string[] = [];
+  const started = Date.now();
+  while (Date.now() - started < forMs) {
+    await sleep(20);
+    const claimed = await store.claimJobs({
+      owner: 'thief',
+      limit: 10,
+      leaseMs: 60_000,
+      now: new Date(),
+      kinds: [kind],
+    });
+    stolen.push(...claimed.map((j) => j.id));
+  }
+  return stolen;
+}
+
+async function oneStay() {
+  const store = new MemoryStore();
+  const pms = new MemoryPms('P1');
+  const memory = new MemoryLock();
+  await store.upsertProperty(makeProperty({ id: 'P1' }));
+  await store.replaceLockAssignments('P1', [{ propertyId: 'P1', lockId: 'DOOR', scope: 'property' }]);
+  const soon = Date.now() + 2 * 86_400_000;
+  pms.setBookings([
+    {
+      propertyId: 'P1',
+      bookingId: 'B1',
+      roomId: 'R',
+      unitName: '1',
+      arrivalDate: new Date(soon).toISOString().slice(0, 10),
+      departureDate: new Date(soon + 2 * 86_400_000).toISOString().slice(0, 10),
+      status: 'confirmed' as const,
+    },
+  ]);
+  return { store, pms, memory };
+}
+
+describe('a sync or write-back job running longer than its lease', () => {
+  // Leases of 300 ms against a PMS that takes 800 ms: without renewal the job would be
+  // reclaimable after 300 ms, and the other worker would run it a second time.
+  const engineFor = (store: MemoryStore, memory: MemoryLock, provider: MemoryPms) =>
+    createEngine({
+      store,
+      lock: memory,
+      providers: () => provider,
+      passcode: { secret: 'lease-renewal-secret' },
+      workerId: 'w1',
+      leaseMs: 300,
+    });
+
+  it('keeps a window sync job, so another worker cannot reclaim it while the PMS is slow', async () => {
+    const { store, pms, memory } = await oneStay();
+    let fetching: (() => void) | undefined;
+    const fetchStarted = new Promise<void>((resolve) => {
+      fetching = resolve;
+    });
+    const slow = Object.assign(Object.create(pms) as MemoryPms, {
+      async *fetchBookings(query: { window: Interval }): AsyncIterable<BookingPage> {
+        fetching?.();
+        await sleep(800);
+        yield* pms.fetchBookings(query);
+      },
+    });
+    await store.enqueueJobs([{ kind: 'sync.bookings', propertyId: 'P1', payload: {} }], new Date());
+    const dispatching = engineFor(store, memory, slow).dispatch({ propertyId: 'P1' });
+    await fetchStarted;
+    const stolen = await thief(store, 'sync.bookings', 1_000);
+    const result = await dispatching;
+    expect(stolen).toEqual([]);
+    expect(result.byKind['sync.bookings']).toBe(1);
+    expect(result.retried).toBe(0);
+    expect(memory.codesOn('DOOR')).toHaveLength(1);
+  });
+
+  it('keeps a write-back job, so another worker cannot reclaim it while the PMS is slow', async () => {
+    const { store, pms, memory } = await oneStay();
+    let writing: (() => void) | undefined;
+    const writeStarted = new Promise<void>((resolve) => {
+      writing = resolve;
+    });
+    const slow = Object.assign(Object.create(pms) as MemoryPms, {
+      async writeBack(items: WriteBackItem[]) {
+        writing?.();
+        await sleep(800);
+        return pms.writeBack(items);
+      },
+    });
+    const engine = engineFor(store, memory, slow);
+    await engine.syncProperty('P1');
+    const dispatching = engine.dispatch({ propertyId: 'P1' });
+    await writeStarted;
+    const stolen = await thief(store, 'writeback', 1_000);
+    const result = await dispatching;
+    expect(stolen).toEqual([]);
+    expect(result.byKind.writeback).toBe(1);
+    expect(result.retried).toBe(0);
+    expect(pms.writtenFor('B1')?.passcode).toBe(memory.codesOn('DOOR')[0]?.passcode);
   });
 });

@@ -231,8 +231,18 @@ async function execute(
   run: () => Promise<boolean>,
 ): Promise<void> {
   result.byKind[job.kind] = (result.byKind[job.kind] ?? 0) + 1;
+  // A lock job keeps its lease itself, while it waits for its lock and calls it. Any other job
+  // keeps it for as long as it runs: a window sync of a large property behind the PMS's rate
+  // limit, or a write-back waiting out 429s, can outlast the lease, and another worker would
+  // then reclaim the job and run it a second time alongside.
+  const renewal = job.kind === JOB_KINDS.lock ? undefined : ctx.jobLeases.keep(job.id);
   try {
-    const completed = await run();
+    let completed: boolean;
+    try {
+      completed = await run();
+    } finally {
+      renewal?.stop();
+    }
     if (!completed) await ctx.store.completeJob(job.id, ctx.workerId, ctx.clock.now());
     result.succeeded++;
     ctx.emit({ type: 'job.done', jobId: job.id, kind: job.kind, propertyId: job.propertyId });
