@@ -4,12 +4,32 @@ import type { BookingPage, Interval, WriteBackItem } from '../src/index.js';
 import { MemoryLock, MemoryPms, MemoryStore, makeProperty } from '../src/testing/index.js';
 import { wrappedLock } from './support/wrapped-lock.js';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** A lock whose every write takes `ms` of real time (a slow gateway). */
 const slowLock = (inner: MemoryLock, ms: number) =>
   wrappedLock(inner, 'slow', (write) => async (args) => {
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    await sleep(ms);
     return write(args);
   });
+
+/** Claims every job of `kind` it can, every 20 ms, for `forMs` (another worker). */
+async function thief(store: MemoryStore, kind: string, forMs: number): Promise<string[]> {
+  const stolen: string[] = [];
+  const started = Date.now();
+  while (Date.now() - started < forMs) {
+    await sleep(20);
+    const claimed = await store.claimJobs({
+      owner: 'thief',
+      limit: 10,
+      leaseMs: 60_000,
+      now: new Date(),
+      kinds: [kind],
+    });
+    stolen.push(...claimed.map((j) => j.id));
+  }
+  return stolen;
+}
 
 describe('a lock job waiting for its lock', () => {
   it('keeps its lease, so another worker cannot reclaim it while it waits', async () => {
@@ -43,19 +63,7 @@ describe('a lock job waiting for its lock', () => {
     });
     await engine.syncProperty('P1');
     const dispatching = engine.dispatch({ propertyId: 'P1' });
-    const stolen: string[] = [];
-    const started = Date.now();
-    while (Date.now() - started < 1_400) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      const claimed = await store.claimJobs({
-        owner: 'thief',
-        limit: 10,
-        leaseMs: 60_000,
-        now: new Date(),
-        kinds: ['lock'],
-      });
-      stolen.push(...claimed.map((j) => j.id));
-    }
+    const stolen = await thief(store, 'lock', 1_400);
     const result = await dispatching;
     expect(stolen).toEqual([]);
     expect(result.byKind.lock).toBe(3);
@@ -63,26 +71,6 @@ describe('a lock job waiting for its lock', () => {
     expect(memory.codesOn('DOOR')).toHaveLength(3);
   });
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Claims every job of `kind` it can, every 20 ms, for `forMs` (another worker). */
-async function thief(store: MemoryStore, kind: string, forMs: number): Promise<string[]> {
-  const stolen: string[] = [];
-  const started = Date.now();
-  while (Date.now() - started < forMs) {
-    await sleep(20);
-    const claimed = await store.claimJobs({
-      owner: 'thief',
-      limit: 10,
-      leaseMs: 60_000,
-      now: new Date(),
-      kinds: [kind],
-    });
-    stolen.push(...claimed.map((j) => j.id));
-  }
-  return stolen;
-}
 
 async function oneStay() {
   const store = new MemoryStore();
