@@ -4,6 +4,7 @@ import {
   type Logger,
   type PmsCapabilities,
   type PmsProvider,
+  readAhead,
   silentLogger,
   systemClock,
   type UnitMapping,
@@ -15,7 +16,6 @@ import {
   type WriteBackResult,
 } from '@brafa/core';
 import { MewsClient, type MewsClientOptions, SERVICE_ORDER_STATES } from './client/client.js';
-import { readAhead } from './client/paging.js';
 import type { Customer } from './client/schemas.js';
 import { mapReservation } from './mapping/reservation.js';
 import { toUnitSources } from './mapping/units.js';

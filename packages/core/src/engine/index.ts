@@ -4,5 +4,6 @@ export { type EngineContext, JOB_KINDS } from './context.js';
 export type { DispatchOptions, DispatchResult } from './dispatch.js';
 export * from './engine.js';
 export * from './events.js';
+export { readAhead } from './read-ahead.js';
 export { defaultSyncWindow, type SyncResult } from './sync.js';
 export { desiredWriteBack, writeBackKey } from './write-back.js';

@@ -5,6 +5,7 @@ import type { Job, QuarantineEntry } from '../ports/store.js';
 import { addDays, localDateOf } from '../time/access-window.js';
 import type { EngineContext } from './context.js';
 import { planAndPersist, planAndPersistBookings, requireProperty } from './plan-and-persist.js';
+import { readAhead } from './read-ahead.js';
 
 export interface SyncResult {
   propertyId: string;
@@ -73,7 +74,8 @@ function safeJson(value: unknown): string {
 
 /**
  * Provider → store → plan → durable lock jobs. Each page is stored as it arrives (a crash
- * mid-sync keeps what was read), and planning runs only after a complete, successful read:
+ * mid-sync keeps what was read) while the provider reads the next, and planning runs only
+ * after a complete, successful read:
  * a failed fetch plans nothing, so a partial view never revokes codes.
  */
 export async function syncProperty(
@@ -172,7 +174,8 @@ async function walkWindow(
   const seen = new Set<string>();
   let bookings = 0;
   let quarantined = 0;
-  for await (const page of provider.fetchBookings({ window })) {
+  // The provider reads the next page while this one is stored.
+  for await (const page of readAhead(provider.fetchBookings({ window }))) {
     await storePage(ctx, property, provider.kind, page);
     bookings += page.bookings.length;
     quarantined += page.quarantined.length;

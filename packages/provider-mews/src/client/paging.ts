@@ -84,34 +84,3 @@ export async function* paginate<T>(
     cursor = page.cursor;
   }
 }
-
-/**
- * Pages one ahead: the next page is requested as soon as one is handed over, so its MEWS round
- * trip overlaps the caller's work on the current one (mapping, its customers call, storing).
- * It makes no extra request on a walk that runs to its end, at most one on a walk the caller
- * abandons; a failure of the request ahead surfaces when its page is asked for.
- */
-export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
-  const iterator = source[Symbol.asyncIterator]();
-  let next = iterator.next();
-  let finished = false;
-  try {
-    for (;;) {
-      const result = await next;
-      if (result.done) {
-        finished = true;
-        return;
-      }
-      next = iterator.next();
-      // Awaited only when the caller asks for it: meanwhile a failure is not "unhandled".
-      next.catch(() => undefined);
-      yield result.value;
-    }
-  } finally {
-    if (!finished) {
-      // The caller stopped early or failed: let the request ahead settle, then end the walk.
-      await next.catch(() => undefined);
-      await iterator.return?.(undefined);
-    }
-  }
-}
