@@ -31,26 +31,32 @@ async function thief(store: MemoryStore, kind: string, forMs: number): Promise<s
   return stolen;
 }
 
+/** `count` two-night stays, three days apart, all opening one shared door. */
+async function staysOnOneDoor(count: number) {
+  const store = new MemoryStore();
+  const pms = new MemoryPms('P1');
+  const memory = new MemoryLock();
+  await store.upsertProperty(makeProperty({ id: 'P1' }));
+  await store.replaceLockAssignments('P1', [{ propertyId: 'P1', lockId: 'DOOR', scope: 'property' }]);
+  const soon = Date.now() + 2 * 86_400_000;
+  pms.setBookings(
+    Array.from({ length: count }, (_, i) => ({
+      propertyId: 'P1',
+      bookingId: `B${i + 1}`,
+      roomId: 'R',
+      unitName: String(i + 1),
+      arrivalDate: new Date(soon + i * 3 * 86_400_000).toISOString().slice(0, 10),
+      departureDate: new Date(soon + (i * 3 + 2) * 86_400_000).toISOString().slice(0, 10),
+      status: 'confirmed' as const,
+    })),
+  );
+  return { store, pms, memory };
+}
+
 describe('a lock job waiting for its lock', () => {
   it('keeps its lease, so another worker cannot reclaim it while it waits', async () => {
-    const store = new MemoryStore();
-    const pms = new MemoryPms('P1');
-    const memory = new MemoryLock();
-    await store.upsertProperty(makeProperty({ id: 'P1' }));
     // Three stays, one shared door: the second and third jobs wait behind the first.
-    await store.replaceLockAssignments('P1', [{ propertyId: 'P1', lockId: 'DOOR', scope: 'property' }]);
-    const soon = Date.now() + 2 * 86_400_000;
-    pms.setBookings(
-      [0, 1, 2].map((i) => ({
-        propertyId: 'P1',
-        bookingId: `B${i}`,
-        roomId: 'R',
-        unitName: String(i),
-        arrivalDate: new Date(soon + i * 3 * 86_400_000).toISOString().slice(0, 10),
-        departureDate: new Date(soon + (i * 3 + 2) * 86_400_000).toISOString().slice(0, 10),
-        status: 'confirmed' as const,
-      })),
-    );
+    const { store, pms, memory } = await staysOnOneDoor(3);
     // A lease of 300 ms against operations of 500 ms: the last job waits ~1 s, then operates.
     const engine = createEngine({
       store,
@@ -72,25 +78,13 @@ describe('a lock job waiting for its lock', () => {
   });
 });
 
-async function oneStay() {
-  const store = new MemoryStore();
-  const pms = new MemoryPms('P1');
-  const memory = new MemoryLock();
-  await store.upsertProperty(makeProperty({ id: 'P1' }));
-  await store.replaceLockAssignments('P1', [{ propertyId: 'P1', lockId: 'DOOR', scope: 'property' }]);
-  const soon = Date.now() + 2 * 86_400_000;
-  pms.setBookings([
-    {
-      propertyId: 'P1',
-      bookingId: 'B1',
-      roomId: 'R',
-      unitName: '1',
-      arrivalDate: new Date(soon).toISOString().slice(0, 10),
-      departureDate: new Date(soon + 2 * 86_400_000).toISOString().slice(0, 10),
-      status: 'confirmed' as const,
-    },
-  ]);
-  return { store, pms, memory };
+/** `started` resolves once `fire` is called (the slow PMS call has begun). */
+function startSignal() {
+  let fire = () => {};
+  const started = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { fire, started };
 }
 
 describe('a sync or write-back job running longer than its lease', () => {
@@ -107,21 +101,18 @@ describe('a sync or write-back job running longer than its lease', () => {
     });
 
   it('keeps a window sync job, so another worker cannot reclaim it while the PMS is slow', async () => {
-    const { store, pms, memory } = await oneStay();
-    let fetching: (() => void) | undefined;
-    const fetchStarted = new Promise<void>((resolve) => {
-      fetching = resolve;
-    });
+    const { store, pms, memory } = await staysOnOneDoor(1);
+    const fetching = startSignal();
     const slow = Object.assign(Object.create(pms) as MemoryPms, {
       async *fetchBookings(query: { window: Interval }): AsyncIterable<BookingPage> {
-        fetching?.();
+        fetching.fire();
         await sleep(800);
         yield* pms.fetchBookings(query);
       },
     });
     await store.enqueueJobs([{ kind: 'sync.bookings', propertyId: 'P1', payload: {} }], new Date());
     const dispatching = engineFor(store, memory, slow).dispatch({ propertyId: 'P1' });
-    await fetchStarted;
+    await fetching.started;
     const stolen = await thief(store, 'sync.bookings', 1_000);
     const result = await dispatching;
     expect(stolen).toEqual([]);
@@ -131,14 +122,11 @@ describe('a sync or write-back job running longer than its lease', () => {
   });
 
   it('keeps a write-back job, so another worker cannot reclaim it while the PMS is slow', async () => {
-    const { store, pms, memory } = await oneStay();
-    let writing: (() => void) | undefined;
-    const writeStarted = new Promise<void>((resolve) => {
-      writing = resolve;
-    });
+    const { store, pms, memory } = await staysOnOneDoor(1);
+    const writing = startSignal();
     const slow = Object.assign(Object.create(pms) as MemoryPms, {
       async writeBack(items: WriteBackItem[]) {
-        writing?.();
+        writing.fire();
         await sleep(800);
         return pms.writeBack(items);
       },
@@ -146,7 +134,7 @@ describe('a sync or write-back job running longer than its lease', () => {
     const engine = engineFor(store, memory, slow);
     await engine.syncProperty('P1');
     const dispatching = engine.dispatch({ propertyId: 'P1' });
-    await writeStarted;
+    await writing.started;
     const stolen = await thief(store, 'writeback', 1_000);
     const result = await dispatching;
     expect(stolen).toEqual([]);
