@@ -121,7 +121,7 @@ describe('a sync or write-back job running longer than its lease', () => {
     expect(memory.codesOn('DOOR')).toHaveLength(1);
   });
 
-  it('keeps a write-back job, so another worker cannot reclaim it while the PMS is slow', async () => {
+  it('keeps a write-back job and its property, so another worker cannot take either while the PMS is slow', async () => {
     const { store, pms, memory } = await staysOnOneDoor(1);
     const writing = startSignal();
     const slow = Object.assign(Object.create(pms) as MemoryPms, {
@@ -135,9 +135,20 @@ describe('a sync or write-back job running longer than its lease', () => {
     await engine.syncProperty('P1');
     const dispatching = engine.dispatch({ propertyId: 'P1' });
     await writing.started;
-    const stolen = await thief(store, 'writeback', 1_000);
+    // Past the first lease (300 ms from the claim), another worker tries the property's lease.
+    const [stolen, propertyTaken] = await Promise.all([
+      thief(store, 'writeback', 1_000),
+      sleep(550).then(() =>
+        store.acquireLease('writeback:P1', 'other-worker', new Date(Date.now() + 60_000), new Date()),
+      ),
+    ]);
     const result = await dispatching;
     expect(stolen).toEqual([]);
+    expect(propertyTaken).toBe(false);
+    // Given back when the write-back ends (a renewal in flight must not take it again).
+    expect(
+      await store.acquireLease('writeback:P1', 'other-worker', new Date(Date.now() + 60_000), new Date()),
+    ).toBe(true);
     expect(result.byKind.writeback).toBe(1);
     expect(result.retried).toBe(0);
     expect(pms.writtenFor('B1')?.passcode).toBe(memory.codesOn('DOOR')[0]?.passcode);

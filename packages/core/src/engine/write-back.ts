@@ -123,9 +123,36 @@ async function underLease(ctx: EngineContext, job: Job): Promise<void> {
       retryAfterMs: 2_000,
     });
   }
+  // The job's lease is renewed while it runs (a PMS that is slow or rate-limits us), and this
+  // one with it: a write-back that outlasts its first lease still keeps the property.
+  let renewing: Promise<unknown> = Promise.resolve();
+  const renewal = setInterval(
+    () => {
+      const at = ctx.clock.now();
+      renewing = ctx.store
+        .acquireLease(key, owner, new Date(at.getTime() + ctx.leaseMs), at)
+        .then((held) => {
+          if (!held)
+            ctx.logger.warn('the write-back lease was taken over by another worker', {
+              propertyId: job.propertyId,
+            });
+        })
+        .catch((error: unknown) =>
+          ctx.logger.warn('could not renew the write-back lease; it lapses with the job', {
+            propertyId: job.propertyId,
+            error: describeError(error),
+          }),
+        );
+    },
+    Math.max(1, Math.floor(ctx.leaseMs / 3)),
+  );
+  renewal.unref();
   try {
     await writeBackOnce(ctx, job);
   } finally {
+    clearInterval(renewal);
+    // A renewal still on its way would take the lease again after we gave it back.
+    await renewing;
     await ctx.store.releaseLease(key, owner);
   }
 }
