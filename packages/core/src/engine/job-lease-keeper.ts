@@ -10,8 +10,9 @@ const RENEWALS_PER_COMMIT = 500;
  * Keeps the leases of this engine's running jobs: lock jobs from their claim to the lock's
  * answer (waiting for their lock, parked, or in a long gateway operation), other jobs for as
  * long as they run, so no other worker reclaims one meanwhile. Every third of the lease, all
- * of them together: one transaction per 500 jobs, not one per job. A deep backlog on a shared entrance parks thousands of jobs; with a timer and a
- * write each, that was a transaction per job every 100 s for the whole backlog.
+ * of them together: one transaction per 500 jobs, not one per job. A deep backlog on a shared
+ * entrance parks thousands of jobs; with a timer and a write each, that was a transaction per
+ * job every 100 s for the whole backlog.
  */
 export class JobLeaseKeeper {
   private readonly kept = new Set<string>();

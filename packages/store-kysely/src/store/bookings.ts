@@ -27,8 +27,8 @@ function bookingToRow(b: Booking, now: Date): Insertable<BookingsTable> {
 }
 
 /**
- * Insert or update by (propertyId, bookingId), in statements of fixed sizes (see `runPreparedRows`), all
- * in one transaction (10,000 bookings = one commit, one fsync). On conflict only the PMS
+ * Insert or update by (propertyId, bookingId), in statements of fixed sizes (see
+ * `runPreparedRows`), all in one transaction (10,000 bookings = one commit, one fsync). On conflict only the PMS
  * columns are overwritten, so the engine's BookingState (passcode attempt, write-back) stays.
  */
 export async function upsertBookings(ctx: StoreContext, bookings: Booking[], now: Date): Promise<void> {
