@@ -79,6 +79,19 @@ describe('runPreparedRows', () => {
     expect(await db.selectFrom('checkpoints').select('key').execute()).toHaveLength(70);
   });
 
+  it('builds a shape per column set, so one key with other columns writes them all', async () => {
+    const ctx = context(32_766);
+    const write = (list: object[]) =>
+      runPreparedRows(ctx, db, 'test:quarantine-columns', list as never[], (d, part) =>
+        d.insertInto('quarantine').values(part).returning(['record_id', 'reason']),
+      );
+    await write([{ property_id: 'P1', source: 's', reason: 'first', raw: '{}', at: 1 }]);
+    const second = await write([
+      { property_id: 'P1', source: 's', record_id: 'r2', reason: 'second', raw: '{}', at: 2 },
+    ]);
+    expect(second).toEqual([{ record_id: 'r2', reason: 'second' }]);
+  });
+
   it('writes a value missing from a row as NULL', async () => {
     const list = [{ key: 'a', value: 'x' }, { key: 'b' } as { key: string; value: string }];
     await expect(insert(context(32_766), list)).rejects.toThrow(

@@ -16,7 +16,7 @@ interface RowShape {
   slots: RowSlot[];
 }
 
-// One entry per (dialect, key, rows per statement): at most eight sizes per key.
+// One entry per (dialect, key, columns, rows per statement): at most eight sizes per key.
 const shapes = new Map<string, RowShape>();
 
 /**
@@ -88,7 +88,8 @@ function shapeOf<Row extends object, R>(
   columns: string[],
   build: (db: Kysely<BrafaDatabase>, rows: Row[]) => Compilable<R>,
 ): RowShape {
-  const cacheKey = `${ctx.dialect}\u0000${key}\u0000${size}`;
+  // The columns are part of the shape: the same key with other columns must not reuse its SQL.
+  const cacheKey = `${ctx.dialect}\u0000${key}\u0000${columns.join(',')}\u0000${size}`;
   let shape = shapes.get(cacheKey);
   if (!shape) {
     const slotted = Array.from(
