@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { faultKinds } from './runtime/faults.js';
 import type { Sandbox } from './sandbox.js';
-import { jsonResponse } from './util/http.js';
+import { jsonReply, type SandboxReply, toResponse } from './util/http.js';
 import { serviceOrderStates } from './vendors/mews/schemas.js';
 import type { SandboxRequest } from './vendors/types.js';
 import { vendors } from './world/types.js';
@@ -43,32 +43,41 @@ export async function handleControl(
   request: SandboxRequest,
   path: string,
 ): Promise<Response> {
+  return toResponse(await controlReply(sandbox, request, path));
+}
+
+/** `handleControl`'s answer as plain data (what the loopback server writes). */
+export async function controlReply(
+  sandbox: Sandbox,
+  request: SandboxRequest,
+  path: string,
+): Promise<SandboxReply> {
   const key = `${request.method} ${path}`;
   const body = async <S extends z.ZodType>(schema: S): Promise<z.output<S>> =>
     schema.parse(JSON.parse(await request.text()));
   try {
     switch (key) {
       case 'GET /_sandbox/state':
-        return jsonResponse(sandbox.state());
+        return jsonReply(sandbox.state());
       case 'GET /_sandbox/calls':
-        return jsonResponse(sandbox.calls());
+        return jsonReply(sandbox.calls());
       case 'DELETE /_sandbox/calls':
         sandbox.callLog.clear();
-        return jsonResponse({ ok: true });
+        return jsonReply({ ok: true });
       case 'GET /_sandbox/credentials':
-        return jsonResponse(sandbox.credentials());
+        return jsonReply(sandbox.credentials());
       case 'POST /_sandbox/faults': {
         const { rules } = await body(z.object({ rules: z.array(faultRule) }));
         sandbox.faults.set(rules as Parameters<Sandbox['faults']['set']>[0]);
-        return jsonResponse({ ok: true, rules: sandbox.faults.list() });
+        return jsonReply({ ok: true, rules: sandbox.faults.list() });
       }
       case 'DELETE /_sandbox/faults':
         sandbox.faults.clear();
-        return jsonResponse({ ok: true });
+        return jsonReply({ ok: true });
       case 'POST /_sandbox/latency': {
         const { rules } = await body(z.object({ rules: z.array(latencyRule) }));
         sandbox.latency.set(rules as Parameters<Sandbox['latency']['set']>[0]);
-        return jsonResponse({ ok: true });
+        return jsonReply({ ok: true });
       }
       case 'POST /_sandbox/mutate': {
         const m = await body(mutation);
@@ -81,7 +90,7 @@ export async function handleControl(
               : m.op === 'cancel'
                 ? s.cancel(m.reservationId)
                 : s.setState(m.reservationId, m.state);
-        return jsonResponse({
+        return jsonReply({
           ok: true,
           reservation: {
             id: result.id,
@@ -93,7 +102,7 @@ export async function handleControl(
         });
       }
       default:
-        return jsonResponse({ error: `no control route ${key}` }, 404);
+        return jsonReply({ error: `no control route ${key}` }, 404);
     }
   } catch (error) {
     const message =
@@ -102,6 +111,6 @@ export async function handleControl(
         : error instanceof Error
           ? error.message
           : String(error);
-    return jsonResponse({ error: message }, 400);
+    return jsonReply({ error: message }, 400);
   }
 }

@@ -6,13 +6,20 @@ import { sandboxHandlers } from './msw.js';
 import { CallLog } from './runtime/call-log.js';
 import { type FaultDecision, FaultInjector, type FaultRule } from './runtime/faults.js';
 import { LatencyModel, type LatencyRule } from './runtime/latency.js';
-import { defaultSleep, isNetworkError, jsonResponse, networkError, type Sleep } from './util/http.js';
+import {
+  defaultSleep,
+  droppedReply,
+  jsonReply,
+  type SandboxReply,
+  type Sleep,
+  toResponse,
+} from './util/http.js';
 import { type Beds24Options, createBeds24Router } from './vendors/beds24/router.js';
 import { createMewsRouter, type MewsOptions } from './vendors/mews/router.js';
 import { createScienerRouter, type ScienerOptions } from './vendors/sciener/router.js';
 import type { TbfContract, TbfContractOverrides } from './vendors/tbf/contract.js';
 import { createTbfRouter } from './vendors/tbf/router.js';
-import { responseMeta, type SandboxRequest, type VendorRouter } from './vendors/types.js';
+import type { SandboxRequest, VendorRouter } from './vendors/types.js';
 import { Scenario, type ScenarioOptions } from './world/scenario.js';
 import type { Vendor } from './world/types.js';
 import { vendors } from './world/types.js';
@@ -93,15 +100,21 @@ export class Sandbox {
         if (request.url.startsWith(base)) return this.handle(vendor, request);
       }
     }
-    return jsonResponse({ error: `no sandbox vendor serves ${request.url}` }, 404);
+    return toResponse(jsonReply({ error: `no sandbox vendor serves ${request.url}` }, 404));
   }
 
+  /** One vendor's answer to `request`, as a Fetch API response (what msw hands back). */
   async handle(vendor: Vendor, request: SandboxRequest): Promise<Response> {
+    return toResponse(await this.reply(vendor, request));
+  }
+
+  /** One vendor's answer to `request`, as plain data (what the loopback server writes). */
+  async reply(vendor: Vendor, request: SandboxRequest): Promise<SandboxReply> {
     const router = this.routers[vendor];
     const path = router.relativePath(new URL(request.url).pathname);
     const at = this.clock.now().toISOString();
     if (path === null) {
-      const response = jsonResponse({ error: `not a ${vendor} path: ${new URL(request.url).pathname}` }, 404);
+      const response = jsonReply({ error: `not a ${vendor} path: ${new URL(request.url).pathname}` }, 404);
       this.callLog.record({
         vendor,
         endpoint: '(unknown)',
@@ -118,7 +131,7 @@ export class Sandbox {
     const latencyMs = this.latency.delayFor(vendor, endpoint);
     if (latencyMs > 0) await this.sleep(latencyMs, request.signal);
     const fault = this.faults.decide(vendor, endpoint);
-    let response: Response;
+    let response: SandboxReply;
     if (fault && fault.kind !== 'lostResponse') {
       response = fault.kind === 'timeout' ? await this.hang(fault, request) : this.faultReply(router, fault);
     } else {
@@ -136,15 +149,15 @@ export class Sandbox {
       endpoint,
       method: request.method,
       at,
-      status: isNetworkError(response) ? 0 : response.status,
-      errcode: responseMeta.get(response)?.errcode ?? null,
+      status: response.dropped ? 0 : response.status,
+      errcode: response.errcode,
       fault: fault?.kind ?? null,
       latencyMs,
     });
     return response;
   }
 
-  private faultReply(router: VendorRouter, fault: FaultDecision): Response {
+  private faultReply(router: VendorRouter, fault: FaultDecision): SandboxReply {
     const detail = {
       status: fault.rule.status ?? 503,
       retryAfterSeconds: fault.rule.retryAfterSeconds ?? 1,
@@ -155,18 +168,22 @@ export class Sandbox {
   }
 
   /** No answer for `timeoutMs` (or until the client gives up), then the connection drops. */
-  private async hang(fault: FaultDecision, request: SandboxRequest): Promise<Response> {
+  private async hang(fault: FaultDecision, request: SandboxRequest): Promise<SandboxReply> {
     await this.sleep(fault.rule.timeoutMs ?? DEFAULT_TIMEOUT_MS, request.signal);
-    return networkError();
+    return droppedReply();
   }
 
-  private async safeHandle(router: VendorRouter, request: SandboxRequest, path: string): Promise<Response> {
+  private async safeHandle(
+    router: VendorRouter,
+    request: SandboxRequest,
+    path: string,
+  ): Promise<SandboxReply> {
     try {
       return await router.handle(request, path);
     } catch (error) {
       // A sandbox bug must surface loudly, not as a plausible vendor reply.
       const message = error instanceof Error ? error.message : String(error);
-      return jsonResponse({ error: `sandbox internal error: ${message}` }, 500);
+      return jsonReply({ error: `sandbox internal error: ${message}` }, 500);
     }
   }
 

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleControl } from './control.js';
+import { controlReply } from './control.js';
 import { createSandbox, type Sandbox, type SandboxOptions } from './sandbox.js';
-import { isNetworkError, responseText } from './util/http.js';
+import { jsonReply } from './util/http.js';
 import type { SandboxRequest } from './vendors/types.js';
 import type { Vendor } from './world/types.js';
 
@@ -78,27 +78,19 @@ async function serve(sandbox: Sandbox, req: IncomingMessage, res: ServerResponse
   const request = await toRequest(req, res);
   const pathname = new URL(request.url).pathname;
   const mount = mounts.find(([prefix]) => pathname.startsWith(prefix));
-  const response = mount
-    ? await sandbox.handle(mount[1], request)
+  const reply = mount
+    ? await sandbox.reply(mount[1], request)
     : pathname.startsWith('/_sandbox/')
-      ? await handleControl(sandbox, request, pathname)
-      : new Response(JSON.stringify({ error: `no sandbox route ${pathname}` }), {
-          status: 404,
-          headers: { 'content-type': 'application/json' },
-        });
+      ? await controlReply(sandbox, request, pathname)
+      : jsonReply({ error: `no sandbox route ${pathname}` }, 404);
   // A simulated timeout or lost response drops the connection, as a dead server would.
-  if (isNetworkError(response)) {
+  if (reply.dropped) {
     req.socket.destroy();
     return;
   }
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  const text = responseText.get(response);
-  const body = text ?? Buffer.from(await response.arrayBuffer());
-  res.writeHead(response.status, headers);
-  res.end(body);
+  // With its length, the client reads the body without chunked framing.
+  res.writeHead(reply.status, { ...reply.headers, 'content-length': String(Buffer.byteLength(reply.body)) });
+  res.end(reply.body);
 }
 
 /** The request as the fakes read it (`SandboxRequest`), without building a WHATWG `Request`. */

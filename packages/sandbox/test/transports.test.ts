@@ -164,6 +164,44 @@ describe('one scenario, two transports', () => {
   });
 });
 
+describe('a reply, through either transport', () => {
+  const listLocks = (origin: string) =>
+    fetch(
+      `${origin}/v3/lock/list?${new URLSearchParams({ clientId: 'nope', accessToken: 'nope', date: '1' })}`,
+    );
+
+  it('has the same status, headers and body, with the body length on the loopback server', async () => {
+    const viaMsw = await listLocks('https://euapi.ttlock.com');
+    const viaServer = await listLocks(running.scienerUrl);
+    const body = await viaServer.text();
+    expect(viaServer.status).toBe(viaMsw.status);
+    expect(body).toBe(await viaMsw.text());
+    expect(viaServer.headers.get('content-type')).toBe(viaMsw.headers.get('content-type'));
+    expect(viaServer.headers.get('content-length')).toBe(String(Buffer.byteLength(body)));
+    // A Sciener failure is HTTP 200 with an errcode, and the call log records the errcode.
+    expect(JSON.parse(body)).toMatchObject({ errcode: expect.any(Number) });
+    const [a, b] = sandbox.calls({ vendor: 'sciener' }).slice(-2);
+    expect(a?.errcode).toBe(JSON.parse(body).errcode);
+    expect(b?.errcode).toBe(a?.errcode);
+  });
+
+  it("carries a fault's own status, content type and headers", async () => {
+    sandbox.faults.set([{ vendor: 'sciener', rates: { serverError: 1 }, status: 502 }]);
+    const viaServer = await listLocks(running.scienerUrl);
+    expect(viaServer.status).toBe(502);
+    expect(viaServer.headers.get('content-type')).toBe('text/html');
+    expect(await viaServer.text()).toContain('502 Bad Gateway');
+    sandbox.faults.set([{ vendor: 'mews', rates: { rateLimit: 1 }, retryAfterSeconds: 7 }]);
+    const limited = await fetch(`${running.mewsUrl}/api/connector/v1/configuration/get`, {
+      method: 'POST',
+      body: JSON.stringify(mewsBody()),
+    });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('7');
+    expect(limited.headers.get('request-id')).toMatch(/^0{8}-/);
+  });
+});
+
 describe('the loopback server, when a client gives up', () => {
   it('ends the simulated wait at once instead of serving a request nobody waits for', async () => {
     sandbox.latency.set([{ vendor: 'mews', ms: 10_000 }]);

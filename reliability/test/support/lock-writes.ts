@@ -18,8 +18,9 @@ const WRITE = /\/v3\/keyboardPwd\/(add|change|delete)$/;
  */
 export function spyOnLockWrites(sandbox: Sandbox): { writes: LockWrite[]; restore(): void } {
   const writes: LockWrite[] = [];
-  const original = sandbox.handle.bind(sandbox);
-  sandbox.handle = async (vendor, request) => {
+  // Both transports answer through `reply` (msw by way of `handle`).
+  const original = sandbox.reply.bind(sandbox);
+  sandbox.reply = async (vendor, request) => {
     const op = vendor === 'sciener' ? WRITE.exec(new URL(request.url).pathname)?.[1] : undefined;
     if (!op) return original(vendor, request);
     const params = new URLSearchParams(await request.clone().text());
@@ -30,19 +31,14 @@ export function spyOnLockWrites(sandbox: Sandbox): { writes: LockWrite[]; restor
         : op === 'change'
           ? `change lock ${lockId} code ${params.get('keyboardPwdId')} ${params.get('startDate')}-${params.get('endDate')} ${params.get('newKeyboardPwd') ?? ''}`
           : `delete lock ${lockId} code ${params.get('keyboardPwdId')}`;
-    const response = await original(vendor, request);
-    let errcode: number | null = null;
-    if (response.type !== 'error') {
-      const body = (await response.clone().json()) as { errcode?: number };
-      errcode = body.errcode ? body.errcode : null;
-    }
-    writes.push({ key, op: op as LockWrite['op'], lockId, lost: response.type === 'error', errcode });
-    return response;
+    const reply = await original(vendor, request);
+    writes.push({ key, op: op as LockWrite['op'], lockId, lost: reply.dropped, errcode: reply.errcode });
+    return reply;
   };
   return {
     writes,
     restore: () => {
-      sandbox.handle = original;
+      sandbox.reply = original;
     },
   };
 }

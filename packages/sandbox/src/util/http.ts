@@ -1,28 +1,43 @@
-/** Small Fetch API helpers shared by the vendor routers. */
-
-export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  const text = JSON.stringify(body);
-  const response = new Response(text, {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-  });
-  responseText.set(response, text);
-  return response;
-}
+/** Small HTTP helpers shared by the vendor routers. */
 
 /**
- * The body a response was made from, so the loopback server writes it as is instead of
- * reading it back through the response's web stream (msw reads the stream as usual).
+ * A fake's reply as plain data. The loopback server writes it to the socket as is; msw and
+ * `Sandbox.handle` get a Fetch API `Response` made from it (`toResponse`). Building a WHATWG
+ * `Response` for every reply (its headers object, its body stream) was the largest part of
+ * the sandbox's own CPU per request: the fakes share two cores with the SDK under benchmark.
  */
-export const responseText = new WeakMap<Response, string>();
-
-/** A response that the transport turns into a network failure (socket destroyed / fetch rejects). */
-export function networkError(): Response {
-  return Response.error();
+export class SandboxReply {
+  constructor(
+    readonly status: number,
+    readonly headers: Readonly<Record<string, string>>,
+    readonly body: string,
+    /** Sciener's errcode in the body, when non-zero (for the call log; never sent as a header). */
+    readonly errcode: number | null = null,
+    /** No reply at all: the transport drops the connection (timeout, lost response). */
+    readonly dropped = false,
+  ) {}
 }
 
-export function isNetworkError(response: Response): boolean {
-  return response.type === 'error';
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export function jsonReply(
+  body: unknown,
+  status = 200,
+  headers: Record<string, string> = {},
+  errcode: number | null = null,
+): SandboxReply {
+  return new SandboxReply(status, { 'content-type': JSON_TYPE, ...headers }, JSON.stringify(body), errcode);
+}
+
+/** A reply the transport turns into a network failure (socket destroyed / fetch rejects). */
+export function droppedReply(): SandboxReply {
+  return new SandboxReply(0, {}, '', null, true);
+}
+
+/** The Fetch API response for `reply` (what msw hands to the client). */
+export function toResponse(reply: SandboxReply): Response {
+  if (reply.dropped) return Response.error();
+  return new Response(reply.body, { status: reply.status, headers: reply.headers });
 }
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;

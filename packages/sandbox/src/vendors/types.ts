@@ -1,4 +1,5 @@
 import type { Clock } from '@brafa/core';
+import type { SandboxReply } from '../util/http.js';
 import type { Scenario } from '../world/scenario.js';
 import type { World } from '../world/types.js';
 
@@ -21,7 +22,7 @@ export interface SandboxRequest {
   /** Aborted when the client goes away (simulated waits end early). */
   readonly signal: AbortSignal;
   text(): Promise<string>;
-  /** A copy whose body can be read again (for code that wraps `Sandbox.handle` and peeks). */
+  /** A copy whose body can be read again (for code that wraps `Sandbox.reply` and peeks). */
   clone(): SandboxRequest;
 }
 
@@ -35,13 +36,10 @@ export interface VendorRouter {
   relativePath(pathname: string): string | null;
   /** Stable endpoint name for the call log and fault rules. */
   endpoint(method: string, path: string): string;
-  handle(request: SandboxRequest, path: string): Promise<Response>;
+  handle(request: SandboxRequest, path: string): Promise<SandboxReply>;
   /** Vendor-shaped replies for injected faults. */
   faultResponse(
     kind: 'rateLimit' | 'serverError' | 'errcode',
     detail: { status: number; retryAfterSeconds: number; errcode: number | null },
-  ): Response;
+  ): SandboxReply;
 }
-
-/** Extra facts a router attaches to a response for the call log (never sent on the wire). */
-export const responseMeta = new WeakMap<Response, { errcode: number | null }>();

@@ -1,8 +1,12 @@
-import { jsonResponse } from '../../util/http.js';
+import { jsonReply, type SandboxReply } from '../../util/http.js';
 
 /** `UnsuccessfulApiResponse` (beds24.md §6.1): all four fields required. */
-export function beds24Error(status: number, error: string, headers: Record<string, string> = {}): Response {
-  return jsonResponse({ success: false, type: 'error', code: status, error }, status, headers);
+export function beds24Error(
+  status: number,
+  error: string,
+  headers: Record<string, string> = {},
+): SandboxReply {
+  return jsonReply({ success: false, type: 'error', code: status, error }, status, headers);
 }
 
 export class Beds24Failure extends Error {

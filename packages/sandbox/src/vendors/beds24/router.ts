@@ -1,4 +1,4 @@
-import { jsonResponse } from '../../util/http.js';
+import { jsonReply, type SandboxReply } from '../../util/http.js';
 import { createPrng, deriveSeed, type Prng } from '../../util/prng.js';
 import type { Beds24Account } from '../../world/types.js';
 import type { SandboxRequest, VendorContext, VendorRouter } from '../types.js';
@@ -31,7 +31,7 @@ export function createBeds24Router(ctx: VendorContext, options: Beds24Options = 
   }
 
   /** Charge one credit, then run `fn`; 429 when the account's budget is spent (beds24.md §6). */
-  function metered(account: Beds24Account, status: number, fn: () => unknown): Response {
+  function metered(account: Beds24Account, status: number, fn: () => unknown): SandboxReply {
     const now = ctx.clock.now().getTime();
     if (!credits.charge(account, now)) {
       return beds24Error(
@@ -41,7 +41,7 @@ export function createBeds24Router(ctx: VendorContext, options: Beds24Options = 
       );
     }
     try {
-      return jsonResponse(fn(), status, credits.headers(account, now, 1));
+      return jsonReply(fn(), status, credits.headers(account, now, 1));
     } catch (error) {
       if (error instanceof Beds24Failure)
         return beds24Error(error.status, error.message, credits.headers(account, now, 1));
@@ -49,7 +49,7 @@ export function createBeds24Router(ctx: VendorContext, options: Beds24Options = 
     }
   }
 
-  async function handle(request: SandboxRequest, path: string): Promise<Response> {
+  async function handle(request: SandboxRequest, path: string): Promise<SandboxReply> {
     const url = new URL(request.url);
     const now = ctx.clock.now().getTime();
     const key = `${request.method} ${path}`;

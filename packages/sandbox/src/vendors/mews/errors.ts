@@ -1,4 +1,4 @@
-import { jsonResponse } from '../../util/http.js';
+import { jsonReply, type SandboxReply } from '../../util/http.js';
 
 let requestCounter = 0;
 
@@ -9,16 +9,20 @@ export function nextRequestId(): string {
 }
 
 /** MEWS error body `{ Message, RequestId, Details }` (mews.md §5.2). */
-export function mewsError(status: number, message: string, headers: Record<string, string> = {}): Response {
+export function mewsError(
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): SandboxReply {
   const requestId = nextRequestId();
-  return jsonResponse({ Message: message, RequestId: requestId, Details: null }, status, {
+  return jsonReply({ Message: message, RequestId: requestId, Details: null }, status, {
     'Request-Id': requestId,
     ...headers,
   });
 }
 
-export function mewsOk(body: unknown): Response {
-  return jsonResponse(body, 200, { 'Request-Id': nextRequestId() });
+export function mewsOk(body: unknown): SandboxReply {
+  return jsonReply(body, 200, { 'Request-Id': nextRequestId() });
 }
 
 /** Thrown inside an operation to answer with a MEWS error. */

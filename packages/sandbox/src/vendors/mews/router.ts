@@ -1,4 +1,5 @@
 import { SlidingWindow } from '../../runtime/sliding-window.js';
+import type { SandboxReply } from '../../util/http.js';
 import { createPrng, deriveSeed } from '../../util/prng.js';
 import type { SandboxRequest, VendorContext, VendorRouter } from '../types.js';
 import { MewsFailure, mewsError, mewsOk } from './errors.js';
@@ -23,7 +24,7 @@ export function createMewsRouter(
   const window = limit ? new SlidingWindow(limit.limit, limit.windowMs) : null;
   const prng = createPrng(deriveSeed(ctx.world.seed, 'mews'));
 
-  async function handle(request: SandboxRequest, path: string): Promise<Response> {
+  async function handle(request: SandboxRequest, path: string): Promise<SandboxReply> {
     const operationName = path.startsWith(PREFIX) ? path.slice(PREFIX.length) : null;
     const operation = operationName === null ? undefined : mewsOperations[operationName];
     // Wrong case, trailing slash or method: 404 (mews.md §1, §5.1).

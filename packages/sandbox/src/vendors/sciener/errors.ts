@@ -1,5 +1,4 @@
-import { jsonResponse } from '../../util/http.js';
-import { responseMeta } from '../types.js';
+import { jsonReply, type SandboxReply } from '../../util/http.js';
 
 /** errmsg texts from the TTLock error table (sciener.md §8). */
 export const errmsgs: Record<number, string> = {
@@ -29,19 +28,18 @@ export const errmsgs: Record<number, string> = {
 };
 
 /** Failures are HTTP 200 with a non-zero errcode (sciener.md §3). */
-export function scienerError(errcode: number, errmsg?: string): Response {
-  const response = jsonResponse({
+export function scienerError(errcode: number, errmsg?: string): SandboxReply {
+  return jsonReply(
+    { errcode, errmsg: errmsg ?? errmsgs[errcode] ?? 'failed or means no', description: '表示失败或否' },
+    200,
+    {},
     errcode,
-    errmsg: errmsg ?? errmsgs[errcode] ?? 'failed or means no',
-    description: '表示失败或否',
-  });
-  responseMeta.set(response, { errcode });
-  return response;
+  );
 }
 
 /** Action calls (change, delete) answer `{ errcode: 0, … }` (sciener.md §3, §5.3). */
-export function scienerOk(): Response {
-  return jsonResponse({ errcode: 0, errmsg: 'none error message', description: '表示成功或是' });
+export function scienerOk(): SandboxReply {
+  return jsonReply({ errcode: 0, errmsg: 'none error message', description: '表示成功或是' });
 }
 
 export class ScienerFailure extends Error {

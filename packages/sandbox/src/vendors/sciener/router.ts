@@ -1,4 +1,4 @@
-import { jsonResponse, type Sleep } from '../../util/http.js';
+import { jsonReply, SandboxReply, type Sleep } from '../../util/http.js';
 import { md5Hex } from '../../util/md5.js';
 import { createPrng, deriveSeed, type Prng } from '../../util/prng.js';
 import type { SciCode } from '../../world/types.js';
@@ -150,7 +150,7 @@ export function createScienerRouter(
   }
 
   /** `POST /v3/keyboardPwd/change` (sciener.md §5.2). */
-  async function change(params: Params): Promise<Response> {
+  async function change(params: Params): Promise<SandboxReply> {
     const lock = findLock(ctx.world, requireInt(params, 'lockId'));
     const code = cloudCode(lock.lockId, requireInt(params, 'keyboardPwdId'));
     const name = params.get('keyboardPwdName');
@@ -163,7 +163,7 @@ export function createScienerRouter(
     // succeeds (sciener.md §5.2, zh page); the fake keeps the old period in that case.
     const period = startDate !== null && endDate !== null ? { startDate, endDate } : null;
     if (period && period.endDate <= period.startDate) throw new ScienerFailure(-3);
-    const apply = (): Response => {
+    const apply = (): SandboxReply => {
       const cloud = code.cloud;
       if (!cloud) throw new ScienerFailure(-2009);
       if (newPwd) assertUniqueDigits(ctx.world, lock.lockId, newPwd, code.keyboardPwdId);
@@ -183,7 +183,7 @@ export function createScienerRouter(
   }
 
   /** `POST /v3/keyboardPwd/delete` and `/deleteByCode` (sciener.md §5.3, §5.4). */
-  async function remove(params: Params, byCode: boolean): Promise<Response> {
+  async function remove(params: Params, byCode: boolean): Promise<SandboxReply> {
     const lock = findLock(ctx.world, requireInt(params, 'lockId'));
     const code = byCode
       ? codesOf(ctx.world, lock.lockId).find(
@@ -192,7 +192,7 @@ export function createScienerRouter(
       : cloudCode(lock.lockId, requireInt(params, 'keyboardPwdId'));
     if (!code) throw new ScienerFailure(-2009);
     const deleteType = optionalInt(params, 'deleteType') ?? 1;
-    const apply = (): Response => {
+    const apply = (): SandboxReply => {
       if (!code.cloud) throw new ScienerFailure(-2009);
       code.cloud = null;
       // deleteType 1 only removes the cloud record (the app is assumed to have cleared the lock).
@@ -325,16 +325,16 @@ export function createScienerRouter(
     'GET /v3/lock/detail': lockDetail,
   };
 
-  async function handle(request: SandboxRequest, path: string): Promise<Response> {
+  async function handle(request: SandboxRequest, path: string): Promise<SandboxReply> {
     const key = `${request.method} ${path}`;
     try {
-      if (key === 'POST /oauth2/token') return jsonResponse(oauth(await readParams(request)));
+      if (key === 'POST /oauth2/token') return jsonReply(oauth(await readParams(request)));
       const route = routes[key];
-      if (!route) return jsonResponse({ errcode: 404, errmsg: 'Not Found' }, 404);
+      if (!route) return jsonReply({ errcode: 404, errmsg: 'Not Found' }, 404);
       const params = await readParams(request);
       authenticate(params);
       const result = await route(params);
-      return result instanceof Response ? result : jsonResponse(result);
+      return result instanceof SandboxReply ? result : jsonReply(result);
     } catch (error) {
       if (error instanceof ScienerFailure) return scienerError(error.errcode);
       throw error;
@@ -355,10 +355,11 @@ export function createScienerRouter(
       // TTLock signals quota and gateway trouble with errcodes on HTTP 200, never with 429.
       if (kind === 'rateLimit') return scienerError(30006);
       if (kind === 'errcode') return scienerError(detail.errcode ?? 90000);
-      return new Response('<html><body>502 Bad Gateway</body></html>', {
-        status: detail.status,
-        headers: { 'content-type': 'text/html' },
-      });
+      return new SandboxReply(
+        detail.status,
+        { 'content-type': 'text/html' },
+        '<html><body>502 Bad Gateway</body></html>',
+      );
     },
   };
 }

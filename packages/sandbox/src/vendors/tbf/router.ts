@@ -1,4 +1,4 @@
-import { jsonResponse } from '../../util/http.js';
+import { jsonReply, SandboxReply } from '../../util/http.js';
 import { isoSeconds, parseInstant } from '../../util/time.js';
 import type { WorldProperty, WorldReservation } from '../../world/types.js';
 import type { SandboxRequest, VendorContext, VendorRouter } from '../types.js';
@@ -44,13 +44,17 @@ export function createTbfRouter(
   const remove = c.removeKeycode ? templateRegex(c.removeKeycode.path) : null;
 
   /** TBF envelope: `success: false` plus error strings at the contract's `errorsPath` (bookingfactory.md §1). */
-  function fail(status: number, ...errors: string[]): Response {
-    const body: Record<string, unknown> = { success: false };
-    writePath(body, c.errorsPath, errors);
-    return jsonResponse(body, status);
+  function fail(status: number, ...errors: string[]): SandboxReply {
+    return failWith(status, {}, errors);
   }
 
-  function authorised(request: SandboxRequest, hotelId: string): WorldProperty | Response {
+  function failWith(status: number, headers: Record<string, string>, errors: string[]): SandboxReply {
+    const body: Record<string, unknown> = { success: false };
+    writePath(body, c.errorsPath, errors);
+    return jsonReply(body, status, headers);
+  }
+
+  function authorised(request: SandboxRequest, hotelId: string): WorldProperty | SandboxReply {
     const raw = request.headers.get(c.auth.header);
     const key = raw?.startsWith(c.auth.prefix) ? raw.slice(c.auth.prefix.length) : null;
     const property = ctx.world.properties.find((p) => p.tbf && p.tbf.apiKey === key);
@@ -84,7 +88,7 @@ export function createTbfRouter(
     return out;
   }
 
-  function listBookings(property: WorldProperty, url: URL): Response {
+  function listBookings(property: WorldProperty, url: URL): SandboxReply {
     const q = url.searchParams;
     const from = q.get(c.listBookings.query.from);
     const to = q.get(c.listBookings.query.to);
@@ -103,10 +107,14 @@ export function createTbfRouter(
     const body: Record<string, unknown> = { success: true };
     writePath(body, c.listBookings.itemsPath, items);
     writePath(body, c.listBookings.nextPagePath, rows.length > page * c.pageSize ? page + 1 : null);
-    return jsonResponse(body);
+    return jsonReply(body);
   }
 
-  function target(property: WorldProperty, bookingId: string, roomId: string): WorldReservation | Response {
+  function target(
+    property: WorldProperty,
+    bookingId: string,
+    roomId: string,
+  ): WorldReservation | SandboxReply {
     const r = ctx.world.reservations.find((x) => x.propertyId === property.id && x.id === bookingId);
     if (!r) return fail(404, `booking ${bookingId} not found`);
     if (!ctx.world.units.some((u) => u.propertyId === property.id && u.tbf.roomId === roomId))
@@ -119,11 +127,11 @@ export function createTbfRouter(
     request: SandboxRequest,
     bookingId: string,
     roomId: string,
-  ): Promise<Response> {
+  ): Promise<SandboxReply> {
     const op = c.writeKeycode;
     if (!op) return fail(404, 'keycode write is disabled');
     const r = target(property, bookingId, roomId);
-    if (r instanceof Response) return r;
+    if (r instanceof SandboxReply) return r;
     const current = ctx.world.units.find((u) => u.propertyId === property.id && u.unitName === r.unitName)
       ?.tbf.roomId;
     if (current !== roomId) return fail(409, `room ${roomId} is not the room of booking ${bookingId}`);
@@ -154,18 +162,18 @@ export function createTbfRouter(
       ...ctx.world.tbf.keycodes.filter((k) => !(k.reservationId === bookingId && k.roomId === roomId)),
       record,
     ];
-    return jsonResponse({ success: true });
+    return jsonReply({ success: true });
   }
 
-  function removeKeycode(property: WorldProperty, bookingId: string, roomId: string): Response {
+  function removeKeycode(property: WorldProperty, bookingId: string, roomId: string): SandboxReply {
     const r = target(property, bookingId, roomId);
-    if (r instanceof Response) return r;
+    if (r instanceof SandboxReply) return r;
     const exists = ctx.world.tbf.keycodes.some((k) => k.reservationId === bookingId && k.roomId === roomId);
     if (!exists) return fail(404, 'keycode not found');
     ctx.world.tbf.keycodes = ctx.world.tbf.keycodes.filter(
       (k) => !(k.reservationId === bookingId && k.roomId === roomId),
     );
-    return jsonResponse({ success: true });
+    return jsonReply({ success: true });
   }
 
   function match(rx: { re: RegExp; names: string[] } | null, path: string): Record<string, string> | null {
@@ -181,7 +189,7 @@ export function createTbfRouter(
     return index < 0 ? null : pathname.slice(index);
   }
 
-  async function handle(request: SandboxRequest, path: string): Promise<Response> {
+  async function handle(request: SandboxRequest, path: string): Promise<SandboxReply> {
     const url = new URL(request.url);
     const listed = request.method === c.listBookings.method ? match(list, path) : null;
     const written = c.writeKeycode && request.method === c.writeKeycode.method ? match(write, path) : null;
@@ -189,7 +197,7 @@ export function createTbfRouter(
     const params = listed ?? written ?? removed;
     if (!params) return fail(404, `no route for ${request.method} ${path}`);
     const property = authorised(request, params.hotelId ?? '');
-    if (property instanceof Response) return property;
+    if (property instanceof SandboxReply) return property;
     if (listed) return listBookings(property, url);
     if (written) return writeKeycode(property, request, params.bookingId ?? '', params.roomId ?? '');
     return removeKeycode(property, params.bookingId ?? '', params.roomId ?? '');
@@ -209,9 +217,7 @@ export function createTbfRouter(
     handle,
     faultResponse(kind, detail) {
       if (kind === 'rateLimit') {
-        const response = fail(429, 'Too many requests');
-        response.headers.set('Retry-After', String(detail.retryAfterSeconds));
-        return response;
+        return failWith(429, { 'Retry-After': String(detail.retryAfterSeconds) }, ['Too many requests']);
       }
       return fail(detail.status, 'Internal server error');
     },
