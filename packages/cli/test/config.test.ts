@@ -48,7 +48,13 @@ describe('config', () => {
     const config = parseConfig(
       {
         ...base(),
-        worker: { concurrency: 4, leaseSeconds: 90, writeBackMaxDelaySeconds: 12, lockLeases: true },
+        worker: {
+          concurrency: 4,
+          leaseSeconds: 90,
+          writeBackMaxDelaySeconds: 12,
+          lockLeases: true,
+          keepDoneJobsDays: 2,
+        },
       },
       { BRAFA_SECRET: 'from-the-environment' },
     );
@@ -60,12 +66,14 @@ describe('config', () => {
         writeBackMaxDelayMs: 12_000,
       });
       expect(runtime.engine.context.lockLeases).toBeDefined();
+      expect(runtime.engine.context.doneJobs.retentionMs).toBe(2 * 86_400_000);
     } finally {
       await runtime.close();
     }
     const defaults = await openRuntime(parseConfig(base(), { BRAFA_SECRET: 'from-the-environment' }));
     try {
       expect(defaults.engine.context.writeBackMaxDelayMs).toBe(30_000);
+      expect(defaults.engine.context.doneJobs.retentionMs).toBe(7 * 86_400_000);
       // SQLite: one process does the lock work, no leases unless asked.
       expect(defaults.engine.context.lockLeases).toBeUndefined();
     } finally {

@@ -133,6 +133,11 @@ export const configSchema = z.strictObject({
        */
       writeBackMaxDelaySeconds: z.number().min(0).optional(),
       /**
+       * Done jobs older than this are deleted after a dispatch (default 7; dead jobs are kept).
+       * Every lock operation leaves one, so without a limit the queue grows for ever.
+       */
+      keepDoneJobsDays: z.number().min(0).optional(),
+      /**
        * Hold a database lease per lock around each lock operation, so that no two processes
        * operate one lock at once (a second TTLock operation fails with -3037). Default: on for
        * PostgreSQL, off for SQLite; turn it on when a cron `brafa run` shares a SQLite file

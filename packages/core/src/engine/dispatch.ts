@@ -189,6 +189,8 @@ export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}
     wake = undefined;
   }
   await Promise.all(active);
+  const pruned = await ctx.doneJobs.prune();
+  if (pruned > 0) ctx.emit({ type: 'jobs.pruned', jobs: pruned });
   return result;
 }
 

@@ -25,6 +25,7 @@ import { JobLeaseKeeper } from './job-lease-keeper.js';
 import { LockLanes } from './lock-lanes.js';
 import { LockLeases } from './lock-leases.js';
 import { planAndPersist, planOnly, requireProperty } from './plan-and-persist.js';
+import { DEFAULT_DONE_JOB_RETENTION_MS, DoneJobPruner } from './prune-jobs.js';
 import { fetchAll, type SyncResult, syncProperty, syncUnits } from './sync.js';
 import { desiredWriteBack } from './write-back.js';
 
@@ -62,6 +63,11 @@ export interface EngineOptions {
    * other processes dispatch from the same SQLite file.
    */
   lockLeases?: boolean;
+  /**
+   * How long a done job stays in the store (default 7 days); older ones are deleted after a
+   * dispatch, at most every ten minutes. `Infinity` keeps them forever. Dead jobs are kept.
+   */
+  doneJobRetentionMs?: number;
   /** Jitter source (tests pass a seeded one). */
   random?: () => number;
 }
@@ -112,6 +118,13 @@ export interface Engine {
 }
 
 const DAY_MS = 86_400_000;
+
+function doneJobRetentionOf(options: EngineOptions): number {
+  const ms = options.doneJobRetentionMs ?? DEFAULT_DONE_JOB_RETENTION_MS;
+  if (!(ms >= 0))
+    throw new ValidationError('doneJobRetentionMs', `expected 0 or more milliseconds, got ${String(ms)}`);
+  return ms;
+}
 
 /**
  * Dead jobs that still matter: a lock job whose code has since recovered (active or revoked,
@@ -189,6 +202,7 @@ export function createEngine(options: EngineOptions): Engine {
     concurrency: Math.max(1, options.concurrency ?? 16),
     writeBackMaxDelayMs: Math.max(0, options.writeBackMaxDelayMs ?? DEFAULT_WRITE_BACK_MAX_DELAY_MS),
     warnedNoWriteBack: new Set(),
+    doneJobs: new DoneJobPruner(options.store, clock, doneJobRetentionOf(options), logger),
     commits: new GroupCommit(options.store, clock),
     lockLanes: new LockLanes(),
     jobLeases: new JobLeaseKeeper(options.store, clock, workerId, leaseMs, logger),

@@ -231,6 +231,13 @@ export interface Store {
   getJob(id: string): Promise<Job | undefined>;
   listJobs(options?: { status?: JobStatus; propertyId?: string; limit?: number }): Promise<Job[]>;
   countJobs(options?: { propertyId?: string }): Promise<Record<JobStatus, number>>;
+  /**
+   * Deletes up to `limit` jobs that ended `done` before `finishedBefore` (their `updatedAt`),
+   * lowest id first, and returns how many went. Every lock operation leaves a done job, so
+   * without this the queue grows for as long as a deployment runs. Dead jobs are kept: they
+   * wait for an operator. Queued and running jobs are never touched.
+   */
+  pruneJobs(options: { finishedBefore: Date; limit: number }): Promise<number>;
 
   // audit
   appendWebhookLog(entry: WebhookLog): Promise<void>;

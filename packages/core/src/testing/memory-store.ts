@@ -305,6 +305,17 @@ export class MemoryStore implements Store {
     });
     return true;
   }
+  async pruneJobs(options: { finishedBefore: Date; limit: number }): Promise<number> {
+    const before = options.finishedBefore.getTime();
+    // Map iteration follows insertion, which is id order here (ids are handed out ascending).
+    const gone: string[] = [];
+    for (const [id, j] of this.state.jobs) {
+      if (gone.length >= options.limit) break;
+      if (j.status === 'done' && j.updatedAt.getTime() < before) gone.push(id);
+    }
+    for (const id of gone) this.state.jobs.delete(id);
+    return gone.length;
+  }
   async renewJobLease(id: string, owner: string, until: Date): Promise<boolean> {
     const j = this.state.jobs.get(id);
     if (j?.status !== 'running' || j.leaseOwner !== owner) return false;

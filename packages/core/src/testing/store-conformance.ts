@@ -566,6 +566,48 @@ export function describeStoreConformance(name: string, options: StoreConformance
         expect(await store.listJobs({ status: 'running' })).toHaveLength(1);
         expect(await store.listJobs({ propertyId: 'P1' })).toHaveLength(1);
       });
+
+      it('prunes done jobs finished before the cutoff, oldest first, and keeps every other job', async () => {
+        const job = (n: number) => ({ kind: 'lock', propertyId: 'P1', payload: { n } });
+        const ids = await store.enqueueJobs(
+          [1, 2, 3, 4, 5, 6, 7].map((n) => (n === 6 ? { ...job(n), dedupeKey: 'k' } : job(n))),
+          T0,
+        );
+        const claimed = await store.claimJobs({ owner: 'w', limit: 7, leaseMs: 60_000, now: T0 });
+        expect(claimed).toHaveLength(7);
+        const [d1, d2, d3, recent, dead, rerun, running] = ids as string[];
+        // Three done long ago (the newest of them first), one done just now.
+        await store.completeJob(d3!, 'w', at(3));
+        await store.completeJob(d2!, 'w', at(2));
+        await store.completeJob(d1!, 'w', at(1));
+        await store.completeJob(recent!, 'w', at(100));
+        await store.failJob(dead!, 'w', { error: 'gone for good', retryAt: null }, at(1));
+        // A rerun asked for while it ran: completing it queues it again instead.
+        await store.enqueueJobs([{ ...job(6), dedupeKey: 'k' }], at(1));
+        await store.completeJob(rerun!, 'w', at(1));
+        expect((await store.getJob(rerun!))?.status).toBe('queued');
+        const queued = await store.enqueueJobs([job(8)], at(1));
+
+        expect(await store.pruneJobs({ finishedBefore: at(50), limit: 2 })).toBe(2);
+        // Lowest id first, whatever order they finished in.
+        expect(await store.getJob(d1!)).toBeUndefined();
+        expect(await store.getJob(d2!)).toBeUndefined();
+        expect((await store.getJob(d3!))?.status).toBe('done');
+        expect(await store.pruneJobs({ finishedBefore: at(50), limit: 100 })).toBe(1);
+        expect(await store.pruneJobs({ finishedBefore: at(50), limit: 100 })).toBe(0);
+        expect(await store.pruneJobs({ finishedBefore: at(500), limit: 0 })).toBe(0);
+
+        expect((await store.getJob(recent!))?.status).toBe('done');
+        expect((await store.getJob(dead!))?.status).toBe('dead');
+        expect((await store.getJob(running!))?.status).toBe('running');
+        expect((await store.getJob(queued[0]!))?.status).toBe('queued');
+        expect((await store.getJob(rerun!))?.status).toBe('queued');
+        // The cutoff is strict: a job finished exactly then stays.
+        expect(await store.pruneJobs({ finishedBefore: at(100), limit: 100 })).toBe(0);
+        expect(await store.pruneJobs({ finishedBefore: at(101), limit: 100 })).toBe(1);
+        expect(await store.getJob(recent!)).toBeUndefined();
+        expect(await store.countJobs()).toEqual({ queued: 2, running: 1, done: 0, dead: 1 });
+      });
     });
 
     describe('audit logs and checkpoints', () => {

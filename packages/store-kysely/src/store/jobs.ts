@@ -424,3 +424,28 @@ export async function countJobs(
   for (const row of rows) counts[row.status as JobStatus] = Number(row.n);
   return counts;
 }
+
+export async function pruneJobs(
+  ctx: StoreContext,
+  options: { finishedBefore: Date; limit: number },
+): Promise<number> {
+  const limit = Math.floor(options.limit);
+  if (!(limit > 0)) return 0;
+  // A done job holds no lease, so its entry in jobs_lease_idx is (done, NULL), and entries with
+  // equal keys are in id order: the oldest done jobs are read first, without a sort, and the
+  // read stops after `limit`. No index of its own, so completing a job costs nothing more.
+  const result = await ctx.db
+    .deleteFrom('jobs')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('jobs')
+        .select('id')
+        .where('status', '=', 'done')
+        .where('lease_expires_at', 'is', null)
+        .where('updated_at', '<', ms(options.finishedBefore))
+        .orderBy('id')
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

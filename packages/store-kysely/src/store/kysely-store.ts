@@ -120,6 +120,7 @@ class KyselyStore implements Store {
   listJobs = (options?: { status?: JobStatus; propertyId?: string; limit?: number }) =>
     jobs.listJobs(this.ctx, options);
   countJobs = (options?: { propertyId?: string }) => jobs.countJobs(this.ctx, options);
+  pruneJobs = (options: { finishedBefore: Date; limit: number }) => jobs.pruneJobs(this.ctx, options);
 
   appendWebhookLog = (entry: WebhookLog) => audit.appendWebhookLog(this.ctx, entry);
   listWebhookLogs = (options?: { propertyId?: string; limit?: number }) =>

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { createEngine, type EngineOptions } from '../src/engine/engine.js';
+import type { EngineEvent } from '../src/index.js';
+import { ManualClock } from '../src/ports/clock.js';
+import type { Logger } from '../src/ports/logger.js';
+import { MemoryLock, MemoryStore } from '../src/testing/index.js';
+
+const DAY = 86_400_000;
+const SECRET = 'a-passcode-secret-long-enough-for-the-policy';
+
+/** `count` jobs that ran and ended `done` at `at`. */
+async function doneJobs(store: MemoryStore, count: number, at: Date): Promise<string[]> {
+  const ids = await store.enqueueJobs(
+    Array.from({ length: count }, (_, n) => ({ kind: 'lock', propertyId: 'P1', payload: { n } })),
+    at,
+  );
+  await store.claimJobs({ owner: 'w', limit: count, leaseMs: 60_000, now: at });
+  for (const id of ids) await store.completeJob(id, 'w', at);
+  return ids;
+}
+
+function engineOn(store: MemoryStore, clock: ManualClock, more: Partial<EngineOptions> = {}) {
+  const events: EngineEvent[] = [];
+  const warnings: string[] = [];
+  const logger: Logger = {
+    debug: () => {},
+    info: () => {},
+    warn: (message, fields) => warnings.push(`${message} ${JSON.stringify(fields)}`),
+    error: () => {},
+  };
+  const engine = createEngine({
+    store,
+    lock: new MemoryLock(),
+    providers: () => undefined,
+    passcode: { secret: SECRET },
+    clock,
+    logger,
+    onEvent: (e) => events.push(e),
+    ...more,
+  });
+  return { engine, events, warnings };
+}
+
+describe('done jobs past their retention', () => {
+  it('are deleted after a dispatch; recent done, dead and queued jobs stay', async () => {
+    const clock = new ManualClock('2026-06-01T12:00:00Z');
+    const store = new MemoryStore();
+    const old = await doneJobs(store, 3, new Date(clock.now().getTime() - 8 * DAY));
+    const recent = await doneJobs(store, 2, new Date(clock.now().getTime() - 6 * DAY));
+    const [dead] = await store.enqueueJobs([{ kind: 'lock', propertyId: 'P1', payload: {} }], clock.now());
+    await store.claimJobs({ owner: 'w', limit: 1, leaseMs: 60_000, now: clock.now() });
+    await store.failJob(
+      dead!,
+      'w',
+      { error: 'final', retryAt: null },
+      new Date(clock.now().getTime() - 30 * DAY),
+    );
+    const [later] = await store.enqueueJobs(
+      [{ kind: 'plan', propertyId: 'P1', payload: {} }],
+      new Date(clock.now().getTime() + DAY),
+    );
+    // The dead job ended long before the retention too: it still waits for an operator.
+    expect((await store.getJob(dead!))?.status).toBe('dead');
+
+    const { engine, events } = engineOn(store, clock);
+    await engine.dispatch();
+    for (const id of old) expect(await store.getJob(id)).toBeUndefined();
+    for (const id of recent) expect((await store.getJob(id))?.status).toBe('done');
+    expect((await store.getJob(dead!))?.status).toBe('dead');
+    expect((await store.getJob(later!))?.status).toBe('queued');
+    expect(events.filter((e) => e.type === 'jobs.pruned')).toEqual([{ type: 'jobs.pruned', jobs: 3 }]);
+  });
+
+  it('are looked for at most every ten minutes, and at once again while a backlog remains', async () => {
+    const clock = new ManualClock('2026-06-01T12:00:00Z');
+    const store = new MemoryStore();
+    // More than one turn deletes (10 batches of 1,000).
+    await doneJobs(store, 10_500, new Date(clock.now().getTime() - 8 * DAY));
+    let prunes = 0;
+    const pruneJobs = store.pruneJobs.bind(store);
+    store.pruneJobs = (options) => {
+      prunes++;
+      return pruneJobs(options);
+    };
+    const { engine, events } = engineOn(store, clock);
+    await engine.dispatch();
+    expect((await store.countJobs()).done).toBe(500);
+    expect(prunes).toBe(10);
+    // The last batch was full: the next dispatch goes on at once.
+    await engine.dispatch();
+    expect((await store.countJobs()).done).toBe(0);
+    expect(prunes).toBe(11);
+    // Nothing left: the next look is ten minutes away.
+    await doneJobs(store, 2, new Date(clock.now().getTime() - 8 * DAY));
+    await engine.dispatch();
+    clock.advance(9 * 60_000);
+    await engine.dispatch();
+    expect(prunes).toBe(11);
+    expect((await store.countJobs()).done).toBe(2);
+    clock.advance(60_000);
+    await engine.dispatch();
+    expect(prunes).toBe(12);
+    expect((await store.countJobs()).done).toBe(0);
+    expect(events.filter((e) => e.type === 'jobs.pruned').map((e) => (e as { jobs: number }).jobs)).toEqual([
+      10_000, 500, 2,
+    ]);
+  });
+
+  it('follow the configured retention; Infinity keeps them, a negative one is refused by name', async () => {
+    const clock = new ManualClock('2026-06-01T12:00:00Z');
+    const store = new MemoryStore();
+    const ids = await doneJobs(store, 2, new Date(clock.now().getTime() - 2 * DAY));
+    await engineOn(store, clock, { doneJobRetentionMs: Number.POSITIVE_INFINITY }).engine.dispatch();
+    expect((await store.countJobs()).done).toBe(2);
+    await engineOn(store, clock, { doneJobRetentionMs: DAY }).engine.dispatch();
+    for (const id of ids) expect(await store.getJob(id)).toBeUndefined();
+    expect(() => engineOn(store, clock, { doneJobRetentionMs: -1 })).toThrow(/doneJobRetentionMs/);
+  });
+
+  it('that cannot be deleted leave the dispatch alone: the reason is logged, and tried again later', async () => {
+    const clock = new ManualClock('2026-06-01T12:00:00Z');
+    const store = new MemoryStore();
+    await doneJobs(store, 2, new Date(clock.now().getTime() - 8 * DAY));
+    const pruneJobs = store.pruneJobs.bind(store);
+    store.pruneJobs = () => Promise.reject(new Error('database is locked'));
+    const { engine, warnings } = engineOn(store, clock);
+    await expect(engine.dispatch()).resolves.toMatchObject({ processed: 0 });
+    expect(warnings).toEqual([expect.stringMatching(/old done jobs.*database is locked/)]);
+    store.pruneJobs = pruneJobs;
+    clock.advance(10 * 60_000);
+    await engine.dispatch();
+    expect((await store.countJobs()).done).toBe(0);
+  });
+});
