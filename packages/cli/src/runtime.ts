@@ -206,6 +206,9 @@ export async function openRuntime(config: BrafaConfig, options: RuntimeOptions =
       ...(config.worker.keepDoneJobsDays !== undefined
         ? { doneJobRetentionMs: config.worker.keepDoneJobsDays * 86_400_000 }
         : {}),
+      ...(config.worker.keepLogsDays !== undefined
+        ? { logRetentionMs: config.worker.keepLogsDays * 86_400_000 }
+        : {}),
       ...(config.worker.lockLeases !== undefined ? { lockLeases: config.worker.lockLeases } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.workerId ? { workerId: options.workerId } : {}),

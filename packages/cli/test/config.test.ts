@@ -54,6 +54,7 @@ describe('config', () => {
           writeBackMaxDelaySeconds: 12,
           lockLeases: true,
           keepDoneJobsDays: 2,
+          keepLogsDays: 90,
         },
       },
       { BRAFA_SECRET: 'from-the-environment' },
@@ -66,14 +67,20 @@ describe('config', () => {
         writeBackMaxDelayMs: 12_000,
       });
       expect(runtime.engine.context.lockLeases).toBeDefined();
-      expect(runtime.engine.context.doneJobs.retentionMs).toBe(2 * 86_400_000);
+      expect(runtime.engine.context.housekeeping.retention).toEqual({
+        doneJobsMs: 2 * 86_400_000,
+        logsMs: 90 * 86_400_000,
+      });
     } finally {
       await runtime.close();
     }
     const defaults = await openRuntime(parseConfig(base(), { BRAFA_SECRET: 'from-the-environment' }));
     try {
       expect(defaults.engine.context.writeBackMaxDelayMs).toBe(30_000);
-      expect(defaults.engine.context.doneJobs.retentionMs).toBe(7 * 86_400_000);
+      expect(defaults.engine.context.housekeeping.retention).toEqual({
+        doneJobsMs: 7 * 86_400_000,
+        logsMs: 30 * 86_400_000,
+      });
       // SQLite: one process does the lock work, no leases unless asked.
       expect(defaults.engine.context.lockLeases).toBeUndefined();
     } finally {

@@ -138,6 +138,11 @@ export const configSchema = z.strictObject({
        */
       keepDoneJobsDays: z.number().min(0).optional(),
       /**
+       * Webhook, write-back and quarantine log rows older than this are deleted with the done
+       * jobs (default 30). They hold what the PMS sent, guests' details included.
+       */
+      keepLogsDays: z.number().min(0).optional(),
+      /**
        * Hold a database lease per lock around each lock operation, so that no two processes
        * operate one lock at once (a second TTLock operation fails with -3037). Default: on for
        * PostgreSQL, off for SQLite; turn it on when a cron `brafa run` shares a SQLite file

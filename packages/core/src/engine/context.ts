@@ -9,10 +9,10 @@ import type { NewJob, Store } from '../ports/store.js';
 import type { RetryPolicy } from './backoff.js';
 import type { EngineEvent } from './events.js';
 import type { GroupCommit } from './group-commit.js';
+import type { Housekeeping } from './housekeeping.js';
 import type { JobLeaseKeeper } from './job-lease-keeper.js';
 import type { LockLanes } from './lock-lanes.js';
 import type { LockLeases } from './lock-leases.js';
-import type { DoneJobPruner } from './prune-jobs.js';
 
 /** What every engine step needs; built once by `createEngine`. */
 export interface EngineContext {
@@ -40,8 +40,8 @@ export interface EngineContext {
   jobLeases: JobLeaseKeeper;
   /** One operation per lock across workers sharing the store; absent when this engine is alone. */
   lockLeases: LockLeases | undefined;
-  /** Deletes done jobs past their retention after a dispatch. */
-  doneJobs: DoneJobPruner;
+  /** Deletes done jobs and log rows past their retention after a dispatch. */
+  housekeeping: Housekeeping;
   /** Providers already reported as unable to write back (logged once, then skipped). */
   warnedNoWriteBack: Set<string>;
 }

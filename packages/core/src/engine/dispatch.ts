@@ -189,8 +189,8 @@ export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}
     wake = undefined;
   }
   await Promise.all(active);
-  const pruned = await ctx.doneJobs.prune();
-  if (pruned > 0) ctx.emit({ type: 'jobs.pruned', jobs: pruned });
+  const pruned = await ctx.housekeeping.prune();
+  if (pruned.jobs + pruned.logs > 0) ctx.emit({ type: 'store.pruned', ...pruned });
   return result;
 }
 

@@ -21,11 +21,11 @@ import {
 } from './dispatch.js';
 import type { EngineEventHandler } from './events.js';
 import { GroupCommit } from './group-commit.js';
+import { DEFAULT_DONE_JOB_RETENTION_MS, DEFAULT_LOG_RETENTION_MS, Housekeeping } from './housekeeping.js';
 import { JobLeaseKeeper } from './job-lease-keeper.js';
 import { LockLanes } from './lock-lanes.js';
 import { LockLeases } from './lock-leases.js';
 import { planAndPersist, planOnly, requireProperty } from './plan-and-persist.js';
-import { DEFAULT_DONE_JOB_RETENTION_MS, DoneJobPruner } from './prune-jobs.js';
 import { fetchAll, type SyncResult, syncProperty, syncUnits } from './sync.js';
 import { desiredWriteBack } from './write-back.js';
 
@@ -68,6 +68,11 @@ export interface EngineOptions {
    * dispatch, at most every ten minutes. `Infinity` keeps them forever. Dead jobs are kept.
    */
   doneJobRetentionMs?: number;
+  /**
+   * How long webhook, write-back and quarantine log rows stay (default 30 days); older ones
+   * are deleted with the done jobs. `Infinity` keeps them forever.
+   */
+  logRetentionMs?: number;
   /** Jitter source (tests pass a seeded one). */
   random?: () => number;
 }
@@ -119,10 +124,9 @@ export interface Engine {
 
 const DAY_MS = 86_400_000;
 
-function doneJobRetentionOf(options: EngineOptions): number {
-  const ms = options.doneJobRetentionMs ?? DEFAULT_DONE_JOB_RETENTION_MS;
-  if (!(ms >= 0))
-    throw new ValidationError('doneJobRetentionMs', `expected 0 or more milliseconds, got ${String(ms)}`);
+function retentionOf(field: string, given: number | undefined, fallback: number): number {
+  const ms = given ?? fallback;
+  if (!(ms >= 0)) throw new ValidationError(field, `expected 0 or more milliseconds, got ${String(ms)}`);
   return ms;
 }
 
@@ -202,7 +206,19 @@ export function createEngine(options: EngineOptions): Engine {
     concurrency: Math.max(1, options.concurrency ?? 16),
     writeBackMaxDelayMs: Math.max(0, options.writeBackMaxDelayMs ?? DEFAULT_WRITE_BACK_MAX_DELAY_MS),
     warnedNoWriteBack: new Set(),
-    doneJobs: new DoneJobPruner(options.store, clock, doneJobRetentionOf(options), logger),
+    housekeeping: new Housekeeping(
+      options.store,
+      clock,
+      {
+        doneJobsMs: retentionOf(
+          'doneJobRetentionMs',
+          options.doneJobRetentionMs,
+          DEFAULT_DONE_JOB_RETENTION_MS,
+        ),
+        logsMs: retentionOf('logRetentionMs', options.logRetentionMs, DEFAULT_LOG_RETENTION_MS),
+      },
+      logger,
+    ),
     commits: new GroupCommit(options.store, clock),
     lockLanes: new LockLanes(),
     jobLeases: new JobLeaseKeeper(options.store, clock, workerId, leaseMs, logger),

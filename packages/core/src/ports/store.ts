@@ -250,6 +250,14 @@ export interface Store {
   }): Promise<WriteBackLog[]>;
   appendQuarantine(entries: QuarantineEntry[]): Promise<void>;
   listQuarantine(options?: { propertyId?: string; limit?: number }): Promise<QuarantineEntry[]>;
+  /**
+   * Deletes webhook, write-back and quarantine log rows written before `before`: of each
+   * table's `limit` oldest rows, those older than the cutoff. Returns how many went in all.
+   * A log row is appended when it happens, so the oldest rows come first and a call reads at
+   * most `limit` rows per table however long the logs are. Without it the logs grow with every
+   * webhook, write-back and sync of a malformed record, and keep guests' data for ever.
+   */
+  pruneLogs(options: { before: Date; limit: number }): Promise<number>;
 
   // leases: mutual exclusion across workers and machines, for work that must never overlap
   /**

@@ -316,6 +316,21 @@ export class MemoryStore implements Store {
     for (const id of gone) this.state.jobs.delete(id);
     return gone.length;
   }
+  async pruneLogs(options: { before: Date; limit: number }): Promise<number> {
+    const before = options.before.getTime();
+    const limit = Math.max(0, Math.floor(options.limit));
+    // Appended in order, so each array's head holds its oldest rows (as the SQL stores' ids do).
+    const prune = <T>(rows: T[], at: (row: T) => Date): T[] => {
+      const head = rows.slice(0, limit).filter((r) => at(r).getTime() >= before);
+      return [...head, ...rows.slice(limit)];
+    };
+    const s = this.state;
+    const size = s.webhookLogs.length + s.writeBackLogs.length + s.quarantine.length;
+    s.webhookLogs = prune(s.webhookLogs, (r) => r.receivedAt);
+    s.writeBackLogs = prune(s.writeBackLogs, (r) => r.at);
+    s.quarantine = prune(s.quarantine, (r) => r.at);
+    return size - (s.webhookLogs.length + s.writeBackLogs.length + s.quarantine.length);
+  }
   async renewJobLease(id: string, owner: string, until: Date): Promise<boolean> {
     const j = this.state.jobs.get(id);
     if (j?.status !== 'running' || j.leaseOwner !== owner) return false;

@@ -611,6 +611,55 @@ export function describeStoreConformance(name: string, options: StoreConformance
     });
 
     describe('audit logs and checkpoints', () => {
+      it('prunes log rows written before the cutoff, reading at most `limit` oldest rows per log', async () => {
+        const webhook = (seconds: number) =>
+          store.appendWebhookLog({
+            propertyId: 'P1',
+            provider: 'acme-pms',
+            receivedAt: at(seconds),
+            status: 202,
+            payload: `{"n":${seconds}}`,
+            events: [],
+            error: null,
+          });
+        for (const seconds of [1, 2, 3, 100]) await webhook(seconds);
+        const writeBack = (seconds: number) => ({
+          propertyId: 'P1',
+          bookingId: `B${seconds}`,
+          action: 'upsert' as const,
+          at: at(seconds),
+          ok: true,
+          detail: 'code ****1',
+          ref: null,
+          error: null,
+        });
+        await store.appendWriteBackLogs([writeBack(1), writeBack(2), writeBack(100)]);
+        const quarantined = (seconds: number) => ({
+          propertyId: 'P1',
+          source: 'acme-pms',
+          recordId: `R${seconds}`,
+          reason: 'no dates',
+          raw: '{}',
+          at: at(seconds),
+        });
+        await store.appendQuarantine([quarantined(1), quarantined(100)]);
+
+        // Two oldest rows per log: webhooks 1 and 2, write-backs 1 and 2, quarantine 1 (100 is new).
+        expect(await store.pruneLogs({ before: at(50), limit: 2 })).toBe(5);
+        expect((await store.listWebhookLogs()).map((w) => w.payload)).toEqual(['{"n":100}', '{"n":3}']);
+        expect((await store.listWriteBackLogs()).map((w) => w.bookingId)).toEqual(['B100']);
+        expect((await store.listQuarantine()).map((q) => q.recordId)).toEqual(['R100']);
+        expect(await store.pruneLogs({ before: at(50), limit: 2 })).toBe(1);
+        expect(await store.pruneLogs({ before: at(50), limit: 2 })).toBe(0);
+        expect(await store.pruneLogs({ before: at(500), limit: 0 })).toBe(0);
+        // The cutoff is strict.
+        expect(await store.pruneLogs({ before: at(100), limit: 10 })).toBe(0);
+        expect(await store.pruneLogs({ before: at(101), limit: 10 })).toBe(3);
+        expect(await store.listWebhookLogs()).toEqual([]);
+        expect(await store.listWriteBackLogs()).toEqual([]);
+        expect(await store.listQuarantine()).toEqual([]);
+      });
+
       it('appends and lists webhook, write-back and quarantine entries newest first', async () => {
         await store.appendWebhookLog({
           propertyId: 'P1',

@@ -144,3 +144,30 @@ export async function setCheckpoint(ctx: StoreContext, key: string, value: strin
     .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
     .execute();
 }
+
+/** Each log table with the column that tells when its row was written. */
+const LOG_TIMES = [
+  ['webhook_logs', 'received_at'],
+  ['writeback_logs', 'at'],
+  ['quarantine', 'at'],
+] as const;
+
+export async function pruneLogs(
+  ctx: StoreContext,
+  options: { before: Date; limit: number },
+): Promise<number> {
+  const limit = Math.floor(options.limit);
+  if (!(limit > 0)) return 0;
+  let pruned = 0;
+  for (const [table, time] of LOG_TIMES) {
+    // The table's `limit` lowest ids (its oldest rows: rows are appended as things happen)
+    // through the primary key, so a call reads at most `limit` rows however long the log is.
+    const result = await ctx.db
+      .deleteFrom(table)
+      .where('id', 'in', (eb) => eb.selectFrom(table).select('id').orderBy('id').limit(limit))
+      .where(time, '<', ms(options.before))
+      .executeTakeFirst();
+    pruned += Number(result.numDeletedRows);
+  }
+  return pruned;
+}

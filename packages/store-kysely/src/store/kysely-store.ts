@@ -131,6 +131,7 @@ class KyselyStore implements Store {
   appendQuarantine = (entries: QuarantineEntry[]) => audit.appendQuarantine(this.ctx, entries);
   listQuarantine = (options?: { propertyId?: string; limit?: number }) =>
     audit.listQuarantine(this.ctx, options);
+  pruneLogs = (options: { before: Date; limit: number }) => audit.pruneLogs(this.ctx, options);
 
   acquireLease = (key: string, owner: string, until: Date, now: Date) =>
     leases.acquireLease(this.ctx, key, owner, until, now);

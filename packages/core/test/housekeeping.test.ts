@@ -19,6 +19,19 @@ async function doneJobs(store: MemoryStore, count: number, at: Date): Promise<st
   return ids;
 }
 
+async function webhookLogs(store: MemoryStore, times: Date[]): Promise<void> {
+  for (const receivedAt of times)
+    await store.appendWebhookLog({
+      propertyId: 'P1',
+      provider: 'pms',
+      receivedAt,
+      status: 202,
+      payload: '{}',
+      events: [],
+      error: null,
+    });
+}
+
 function engineOn(store: MemoryStore, clock: ManualClock, more: Partial<EngineOptions> = {}) {
   const events: EngineEvent[] = [];
   const warnings: string[] = [];
@@ -41,7 +54,7 @@ function engineOn(store: MemoryStore, clock: ManualClock, more: Partial<EngineOp
   return { engine, events, warnings };
 }
 
-describe('done jobs past their retention', () => {
+describe('done jobs and log rows past their retention', () => {
   it('are deleted after a dispatch; recent done, dead and queued jobs stay', async () => {
     const clock = new ManualClock('2026-06-01T12:00:00Z');
     const store = new MemoryStore();
@@ -68,7 +81,9 @@ describe('done jobs past their retention', () => {
     for (const id of recent) expect((await store.getJob(id))?.status).toBe('done');
     expect((await store.getJob(dead!))?.status).toBe('dead');
     expect((await store.getJob(later!))?.status).toBe('queued');
-    expect(events.filter((e) => e.type === 'jobs.pruned')).toEqual([{ type: 'jobs.pruned', jobs: 3 }]);
+    expect(events.filter((e) => e.type === 'store.pruned')).toEqual([
+      { type: 'store.pruned', jobs: 3, logs: 0 },
+    ]);
   });
 
   it('are looked for at most every ten minutes, and at once again while a backlog remains', async () => {
@@ -101,7 +116,7 @@ describe('done jobs past their retention', () => {
     await engine.dispatch();
     expect(prunes).toBe(12);
     expect((await store.countJobs()).done).toBe(0);
-    expect(events.filter((e) => e.type === 'jobs.pruned').map((e) => (e as { jobs: number }).jobs)).toEqual([
+    expect(events.filter((e) => e.type === 'store.pruned').map((e) => (e as { jobs: number }).jobs)).toEqual([
       10_000, 500, 2,
     ]);
   });
@@ -110,11 +125,49 @@ describe('done jobs past their retention', () => {
     const clock = new ManualClock('2026-06-01T12:00:00Z');
     const store = new MemoryStore();
     const ids = await doneJobs(store, 2, new Date(clock.now().getTime() - 2 * DAY));
-    await engineOn(store, clock, { doneJobRetentionMs: Number.POSITIVE_INFINITY }).engine.dispatch();
+    await webhookLogs(store, [new Date(clock.now().getTime() - 2 * DAY)]);
+    const forever = {
+      doneJobRetentionMs: Number.POSITIVE_INFINITY,
+      logRetentionMs: Number.POSITIVE_INFINITY,
+    };
+    await engineOn(store, clock, forever).engine.dispatch();
     expect((await store.countJobs()).done).toBe(2);
-    await engineOn(store, clock, { doneJobRetentionMs: DAY }).engine.dispatch();
+    expect(await store.listWebhookLogs()).toHaveLength(1);
+    await engineOn(store, clock, { doneJobRetentionMs: DAY, logRetentionMs: DAY }).engine.dispatch();
     for (const id of ids) expect(await store.getJob(id)).toBeUndefined();
+    expect(await store.listWebhookLogs()).toEqual([]);
     expect(() => engineOn(store, clock, { doneJobRetentionMs: -1 })).toThrow(/doneJobRetentionMs/);
+    expect(() => engineOn(store, clock, { logRetentionMs: Number.NaN })).toThrow(/logRetentionMs/);
+  });
+
+  it('include webhook, write-back and quarantine logs older than 30 days', async () => {
+    const clock = new ManualClock('2026-06-01T12:00:00Z');
+    const store = new MemoryStore();
+    const daysAgo = (days: number) => new Date(clock.now().getTime() - days * DAY);
+    await webhookLogs(store, [daysAgo(31), daysAgo(29)]);
+    await store.appendWriteBackLogs(
+      [31, 1].map((days) => ({
+        propertyId: 'P1',
+        bookingId: `B${days}`,
+        action: 'upsert' as const,
+        at: daysAgo(days),
+        ok: true,
+        detail: 'code ****1',
+        ref: null,
+        error: null,
+      })),
+    );
+    await store.appendQuarantine([
+      { propertyId: 'P1', source: 'pms', recordId: 'R1', reason: 'no dates', raw: '{}', at: daysAgo(40) },
+    ]);
+    const { engine, events } = engineOn(store, clock);
+    await engine.dispatch();
+    expect((await store.listWebhookLogs()).map((w) => w.receivedAt)).toEqual([daysAgo(29)]);
+    expect((await store.listWriteBackLogs()).map((w) => w.bookingId)).toEqual(['B1']);
+    expect(await store.listQuarantine()).toEqual([]);
+    expect(events.filter((e) => e.type === 'store.pruned')).toEqual([
+      { type: 'store.pruned', jobs: 0, logs: 3 },
+    ]);
   });
 
   it('that cannot be deleted leave the dispatch alone: the reason is logged, and tried again later', async () => {
@@ -122,10 +175,13 @@ describe('done jobs past their retention', () => {
     const store = new MemoryStore();
     await doneJobs(store, 2, new Date(clock.now().getTime() - 8 * DAY));
     const pruneJobs = store.pruneJobs.bind(store);
+    await webhookLogs(store, [new Date(clock.now().getTime() - 40 * DAY)]);
     store.pruneJobs = () => Promise.reject(new Error('database is locked'));
     const { engine, warnings } = engineOn(store, clock);
     await expect(engine.dispatch()).resolves.toMatchObject({ processed: 0 });
     expect(warnings).toEqual([expect.stringMatching(/old done jobs.*database is locked/)]);
+    // The logs' turn still came.
+    expect(await store.listWebhookLogs()).toEqual([]);
     store.pruneJobs = pruneJobs;
     clock.advance(10 * 60_000);
     await engine.dispatch();

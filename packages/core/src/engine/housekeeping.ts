@@ -1,0 +1,89 @@
+import { describeError } from '../errors/errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { Store } from '../ports/store.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * How long a done job stays in the queue by default: a week of history for `brafa status` and
+ * support questions ("was that code sent on Tuesday?"), while the queue and its indexes stay
+ * the size of a week's work instead of growing with every lock operation ever made.
+ */
+export const DEFAULT_DONE_JOB_RETENTION_MS = 7 * DAY_MS;
+
+/**
+ * How long webhook, write-back and quarantine log rows stay by default: a month covers a stay
+ * and the questions after it. The rows hold what the PMS sent (guests' names, emails), so
+ * keeping them for ever is neither needed nor kind.
+ */
+export const DEFAULT_LOG_RETENTION_MS = 30 * DAY_MS;
+
+/** A look for old rows costs a read of the done jobs' index entries: a few times an hour. */
+const PRUNE_EVERY_MS = 10 * 60_000;
+/** Rows per delete, so one prune never holds SQLite's single write lock for long. */
+const PRUNE_BATCH = 1_000;
+/** Deletes per turn; a store with more to prune (an upgrade, a long pause) goes on next turn. */
+const BATCHES_PER_TURN = 10;
+
+export interface Retention {
+  /** `Infinity` keeps done jobs for ever. */
+  doneJobsMs: number;
+  /** `Infinity` keeps log rows for ever. */
+  logsMs: number;
+}
+
+/**
+ * Deletes done jobs and log rows past their retention, after a dispatch, at most every ten
+ * minutes (or at once again while a backlog of them remains). Housekeeping never fails a
+ * dispatch: a failed prune is logged with its reason and tried again ten minutes later.
+ */
+export class Housekeeping {
+  private nextAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    readonly retention: Retention,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Rows deleted this turn (zeros when it was not time yet). */
+  async prune(): Promise<{ jobs: number; logs: number }> {
+    const now = this.clock.now().getTime();
+    if (now < this.nextAt) return { jobs: 0, logs: 0 };
+    let more = false;
+    const batches = async (
+      retentionMs: number,
+      what: string,
+      one: (before: Date) => Promise<number>,
+    ): Promise<number> => {
+      if (!Number.isFinite(retentionMs)) return 0;
+      const before = new Date(now - retentionMs);
+      let pruned = 0;
+      try {
+        for (let i = 0; i < BATCHES_PER_TURN; i++) {
+          const n = await one(before);
+          pruned += n;
+          if (n < PRUNE_BATCH) return pruned;
+        }
+        more = true;
+      } catch (error) {
+        this.logger.warn(`could not delete old ${what}; trying again in ten minutes`, {
+          error: describeError(error),
+        });
+      }
+      return pruned;
+    };
+    const jobs = await batches(this.retention.doneJobsMs, 'done jobs', (finishedBefore) =>
+      this.store.pruneJobs({ finishedBefore, limit: PRUNE_BATCH }),
+    );
+    // A log call deletes up to a batch per log table; a batch's worth in all counts as "more".
+    const logs = await batches(this.retention.logsMs, 'log rows', (before) =>
+      this.store.pruneLogs({ before, limit: PRUNE_BATCH }),
+    );
+    this.nextAt = more ? now : now + PRUNE_EVERY_MS;
+    if (jobs + logs > 0) this.logger.info('deleted old done jobs and log rows', { jobs, logs });
+    return { jobs, logs };
+  }
+}
