@@ -162,6 +162,38 @@ describePostgres('PostgreSQL: several workers share one queue', adminUrl, (admin
     expect(await workers[0]!.countJobs()).toMatchObject({ queued: 0, running: 0 });
   });
 
+  it('4 workers pruning at once delete disjoint done jobs and log rows, without waiting or deadlocking', async () => {
+    const producer = await worker();
+    const ids = await producer.enqueueJobs(
+      Array.from({ length: 4_000 }, (_, n) => ({ kind: 'lock', propertyId: 'P1', payload: { n } })),
+      T0,
+    );
+    await producer.claimJobs({ owner: 'w', limit: 4_000, leaseMs: LEASE_MS, now: T0 });
+    await producer.transaction(async (tx) => {
+      for (const id of ids) await tx.completeJob(id, 'w', T0);
+    });
+    await producer.appendWriteBackLogs(
+      Array.from({ length: 4_000 }, (_, n) => ({
+        propertyId: 'P1',
+        bookingId: `B${n}`,
+        action: 'upsert' as const,
+        at: T0,
+        ok: true,
+        detail: 'code ****1',
+        ref: null,
+        error: null,
+      })),
+    );
+    const workers = await Promise.all([1, 2, 3, 4].map(() => worker()));
+    // Each takes a batch of 1,000: with skipped locks the four batches are disjoint.
+    const jobs = await Promise.all(workers.map((w) => w.pruneJobs({ finishedBefore: at(1), limit: 1_000 })));
+    const logs = await Promise.all(workers.map((w) => w.pruneLogs({ before: at(1), limit: 1_000 })));
+    expect(jobs.reduce((a, b) => a + b, 0)).toBe(4_000);
+    expect(logs.reduce((a, b) => a + b, 0)).toBe(4_000);
+    expect((await producer.countJobs()).done).toBe(0);
+    expect(await producer.listWriteBackLogs()).toEqual([]);
+  });
+
   it('upserts 10,000 bookings in one call and round-trips instants exactly (bigint comes back as text)', async () => {
     const store = await worker();
     const bookings = Array.from({ length: 10_000 }, (_, i) =>

@@ -164,7 +164,15 @@ export async function pruneLogs(
     // through the primary key, so a call reads at most `limit` rows however long the log is.
     const result = await ctx.db
       .deleteFrom(table)
-      .where('id', 'in', (eb) => eb.selectFrom(table).select('id').orderBy('id').limit(limit))
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom(table)
+          .select('id')
+          .orderBy('id')
+          .limit(limit)
+          // Workers pruning at once on PostgreSQL take disjoint rows (see pruneJobs).
+          .$if(ctx.dialect === 'postgres', (q) => q.forUpdate().skipLocked()),
+      )
       .where(time, '<', ms(options.before))
       .executeTakeFirst();
     pruned += Number(result.numDeletedRows);

@@ -444,7 +444,10 @@ export async function pruneJobs(
         .where('lease_expires_at', 'is', null)
         .where('updated_at', '<', ms(options.finishedBefore))
         .orderBy('id')
-        .limit(limit),
+        .limit(limit)
+        // Workers pruning at once on PostgreSQL take disjoint rows instead of waiting for (or
+        // deadlocking on) each other's.
+        .$if(ctx.dialect === 'postgres', (q) => q.forUpdate().skipLocked()),
     )
     .executeTakeFirst();
   return Number(result.numDeletedRows);
