@@ -734,6 +734,16 @@ export function describeStoreConformance(name: string, options: StoreConformance
         expect(await store.acquireLease('writeback:P1', 'w3', at(300), at(130))).toBe(true);
       });
 
+      it('answers a probe (a lease asked until now) without keeping it, as lock leases use it', async () => {
+        // LockLeases asks "does anyone wait?" by taking the waiting sign until `now`: refused
+        // while another owner's sign is live, granted (and at once free again) when there is none.
+        expect(await store.acquireLease('lock-waiting:L1', 'holder', T0, T0)).toBe(true);
+        expect(await store.acquireLease('lock-waiting:L1', 'waiter', at(2), T0)).toBe(true);
+        expect(await store.acquireLease('lock-waiting:L1', 'holder', at(1), at(1))).toBe(false);
+        // A lease is free from the instant it expires.
+        expect(await store.acquireLease('lock-waiting:L1', 'holder', at(2), at(2))).toBe(true);
+      });
+
       it('lets exactly one of many concurrent claimants take a lease', async () => {
         const results = await Promise.all(
           Array.from({ length: 8 }, (_, i) => store.acquireLease('busy', `w${i}`, at(60), T0)),
