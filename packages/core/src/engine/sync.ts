@@ -5,6 +5,7 @@ import type { Job, QuarantineEntry } from '../ports/store.js';
 import { addDays, localDateOf } from '../time/access-window.js';
 import type { EngineContext } from './context.js';
 import { planAndPersist, planAndPersistBookings, requireProperty } from './plan-and-persist.js';
+import { newQuarantineRows } from './quarantine-log.js';
 import { readAhead } from './read-ahead.js';
 
 export interface SyncResult {
@@ -52,9 +53,10 @@ async function storePage(
     raw: safeJson(q.raw),
     at: now,
   }));
+  const rows = quarantine.length ? await newQuarantineRows(ctx, property.id, quarantine, now) : [];
   await ctx.store.transaction(async (tx) => {
     if (page.bookings.length) await tx.upsertBookings(page.bookings, now);
-    if (quarantine.length) await tx.appendQuarantine(quarantine);
+    if (rows.length) await tx.appendQuarantine(rows);
   });
   ctx.emit({
     type: 'sync.page',
