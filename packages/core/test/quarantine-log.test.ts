@@ -3,28 +3,18 @@ import { createEngine } from '../src/engine/engine.js';
 import type { BookingPage, PmsProvider } from '../src/index.js';
 import { ManualClock } from '../src/ports/clock.js';
 import { MemoryLock, MemoryStore, makeBooking, makeProperty } from '../src/testing/index.js';
+import { fetchOnlyProvider } from './support/fetch-only-provider.js';
 
 const HOUR = 3_600_000;
 
 /** A PMS whose one page holds a good stay and whatever malformed records `bad()` returns. */
 function pmsWith(bad: () => BookingPage['quarantined']): PmsProvider {
-  return {
-    kind: 'acme',
-    propertyId: 'P1',
-    capabilities: {
-      webhooks: false,
-      writeBack: false,
-      listUnits: false,
-      modifiedSince: false,
-      fetchByIds: false,
-    },
-    async *fetchBookings(): AsyncIterable<BookingPage> {
-      yield {
-        bookings: [makeBooking({ bookingId: 'B1', arrivalDate: '2026-04-25', departureDate: '2026-04-27' })],
-        quarantined: bad(),
-      };
-    },
-  };
+  return fetchOnlyProvider('acme', async function* () {
+    yield {
+      bookings: [makeBooking({ bookingId: 'B1', arrivalDate: '2026-04-25', departureDate: '2026-04-27' })],
+      quarantined: bad(),
+    };
+  });
 }
 
 describe('a malformed record met by every sync', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../src/engine/engine.js';
-import type { BookingPage, PmsProvider } from '../src/index.js';
+import type { PmsProvider } from '../src/index.js';
 import { ManualClock } from '../src/ports/clock.js';
 import { MemoryLock, MemoryStore, makeBooking, makeProperty } from '../src/testing/index.js';
+import { fetchOnlyProvider } from './support/fetch-only-provider.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -15,39 +16,28 @@ function pagedPms(
   count: number,
   opts: { failAt?: number; foreignAt?: number } = {},
 ): PmsProvider {
-  return {
-    kind: 'paged',
-    propertyId: 'P1',
-    capabilities: {
-      webhooks: false,
-      writeBack: false,
-      listUnits: false,
-      modifiedSince: false,
-      fetchByIds: false,
-    },
-    async *fetchBookings(): AsyncIterable<BookingPage> {
-      try {
-        for (let n = 1; n <= count; n++) {
-          log.push(`fetch ${n}`);
-          await tick();
-          if (n === opts.failAt) throw new Error(`page ${n}: the PMS answered 500`);
-          yield {
-            bookings: [0, 1].map((i) =>
-              makeBooking({
-                propertyId: n === opts.foreignAt && i === 1 ? 'P2' : 'P1',
-                bookingId: `B${n}-${i}`,
-                arrivalDate: '2026-04-25',
-                departureDate: '2026-04-27',
-              }),
-            ),
-            quarantined: [],
-          };
-        }
-      } finally {
-        log.push('closed');
+  return fetchOnlyProvider('paged', async function* () {
+    try {
+      for (let n = 1; n <= count; n++) {
+        log.push(`fetch ${n}`);
+        await tick();
+        if (n === opts.failAt) throw new Error(`page ${n}: the PMS answered 500`);
+        yield {
+          bookings: [0, 1].map((i) =>
+            makeBooking({
+              propertyId: n === opts.foreignAt && i === 1 ? 'P2' : 'P1',
+              bookingId: `B${n}-${i}`,
+              arrivalDate: '2026-04-25',
+              departureDate: '2026-04-27',
+            }),
+          ),
+          quarantined: [],
+        };
       }
-    },
-  };
+    } finally {
+      log.push('closed');
+    }
+  });
 }
 
 async function engineWith(provider: PmsProvider, log: string[]) {
