@@ -209,6 +209,9 @@ export async function openRuntime(config: BrafaConfig, options: RuntimeOptions =
       ...(config.worker.keepLogsDays !== undefined
         ? { logRetentionMs: config.worker.keepLogsDays * 86_400_000 }
         : {}),
+      ...(config.worker.keepEndedBookingsDays !== undefined
+        ? { endedBookingRetentionMs: config.worker.keepEndedBookingsDays * 86_400_000 }
+        : {}),
       ...(config.worker.lockLeases !== undefined ? { lockLeases: config.worker.lockLeases } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.workerId ? { workerId: options.workerId } : {}),

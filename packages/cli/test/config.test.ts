@@ -55,6 +55,7 @@ describe('config', () => {
           lockLeases: true,
           keepDoneJobsDays: 2,
           keepLogsDays: 90,
+          keepEndedBookingsDays: 60,
         },
       },
       { BRAFA_SECRET: 'from-the-environment' },
@@ -70,6 +71,7 @@ describe('config', () => {
       expect(runtime.engine.context.housekeeping.retention).toEqual({
         doneJobsMs: 2 * 86_400_000,
         logsMs: 90 * 86_400_000,
+        endedBookingsMs: 60 * 86_400_000,
       });
     } finally {
       await runtime.close();
@@ -80,6 +82,7 @@ describe('config', () => {
       expect(defaults.engine.context.housekeeping.retention).toEqual({
         doneJobsMs: 7 * 86_400_000,
         logsMs: 30 * 86_400_000,
+        endedBookingsMs: 30 * 86_400_000,
       });
       // SQLite: one process does the lock work, no leases unless asked.
       expect(defaults.engine.context.lockLeases).toBeUndefined();

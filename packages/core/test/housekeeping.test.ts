@@ -3,7 +3,7 @@ import { createEngine, type EngineOptions } from '../src/engine/engine.js';
 import type { EngineEvent } from '../src/index.js';
 import { ManualClock } from '../src/ports/clock.js';
 import type { Logger } from '../src/ports/logger.js';
-import { MemoryLock, MemoryStore } from '../src/testing/index.js';
+import { MemoryLock, MemoryStore, makeAccessCode, makeBooking, makeProperty } from '../src/testing/index.js';
 
 const DAY = 86_400_000;
 const SECRET = 'a-passcode-secret-long-enough-for-the-policy';
@@ -54,7 +54,7 @@ function engineOn(store: MemoryStore, clock: ManualClock, more: Partial<EngineOp
   return { engine, events, warnings };
 }
 
-describe('done jobs and log rows past their retention', () => {
+describe('done jobs, log rows and ended bookings past their retention', () => {
   it('are deleted after a dispatch; recent done, dead and queued jobs stay', async () => {
     const clock = new ManualClock('2026-06-01T12:00:00Z');
     const store = new MemoryStore();
@@ -82,7 +82,7 @@ describe('done jobs and log rows past their retention', () => {
     expect((await store.getJob(dead!))?.status).toBe('dead');
     expect((await store.getJob(later!))?.status).toBe('queued');
     expect(events.filter((e) => e.type === 'store.pruned')).toEqual([
-      { type: 'store.pruned', jobs: 3, logs: 0 },
+      { type: 'store.pruned', jobs: 3, logs: 0, bookings: 0 },
     ]);
   });
 
@@ -166,8 +166,42 @@ describe('done jobs and log rows past their retention', () => {
     expect((await store.listWriteBackLogs()).map((w) => w.bookingId)).toEqual(['B1']);
     expect(await store.listQuarantine()).toEqual([]);
     expect(events.filter((e) => e.type === 'store.pruned')).toEqual([
-      { type: 'store.pruned', jobs: 0, logs: 3 },
+      { type: 'store.pruned', jobs: 0, logs: 3, bookings: 0 },
     ]);
+  });
+
+  it('include bookings departed more than 30 days ago whose codes are all off their locks', async () => {
+    const clock = new ManualClock('2026-06-01T12:00:00Z');
+    const store = new MemoryStore();
+    await store.upsertProperty(makeProperty({ id: 'P1' }));
+    const stay = (bookingId: string, departureDate: string) =>
+      makeBooking({ bookingId, arrivalDate: '2026-04-01', departureDate });
+    await store.upsertBookings(
+      [stay('ENDED', '2026-04-30'), stay('STUCK', '2026-04-30'), stay('LATELY', '2026-05-05')],
+      clock.now(),
+    );
+    await store.saveAccessCodes([
+      makeAccessCode({ bookingId: 'ENDED', state: 'revoked' }),
+      makeAccessCode({ bookingId: 'STUCK', state: 'pending_revoke' }),
+      makeAccessCode({ bookingId: 'LATELY', state: 'revoked' }),
+    ]);
+    const { engine, events } = engineOn(store, clock);
+    await engine.dispatch();
+    expect((await store.listBookings('P1')).map((b) => b.bookingId).sort()).toEqual(['LATELY', 'STUCK']);
+    expect(
+      (await store.listAccessCodes({ propertyId: 'P1', includeRevoked: true }))
+        .map((c) => c.bookingId)
+        .sort(),
+    ).toEqual(['LATELY', 'STUCK']);
+    expect(events.filter((e) => e.type === 'store.pruned')).toEqual([
+      { type: 'store.pruned', jobs: 0, logs: 0, bookings: 1 },
+    ]);
+    // Kept for ever when asked.
+    const keep = new MemoryStore();
+    await keep.upsertProperty(makeProperty({ id: 'P1' }));
+    await keep.upsertBookings([stay('ENDED', '2026-04-02')], clock.now());
+    await engineOn(keep, clock, { endedBookingRetentionMs: Number.POSITIVE_INFINITY }).engine.dispatch();
+    expect(await keep.listBookings('P1')).toHaveLength(1);
   });
 
   it('that cannot be deleted leave the dispatch alone: the reason is logged, and tried again later', async () => {

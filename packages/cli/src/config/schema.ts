@@ -143,6 +143,11 @@ export const configSchema = z.strictObject({
        */
       keepLogsDays: z.number().min(0).optional(),
       /**
+       * A booking departed this long ago is deleted with its codes once all of them are off
+       * their locks (default 30). Keep it longer than the sync window reaches back (7 days).
+       */
+      keepEndedBookingsDays: z.number().min(0).optional(),
+      /**
        * Hold a database lease per lock around each lock operation, so that no two processes
        * operate one lock at once (a second TTLock operation fails with -3037). Default: on for
        * PostgreSQL, off for SQLite; turn it on when a cron `brafa run` shares a SQLite file

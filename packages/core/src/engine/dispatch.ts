@@ -190,7 +190,7 @@ export async function dispatch(ctx: EngineContext, options: DispatchOptions = {}
   }
   await Promise.all(active);
   const pruned = await ctx.housekeeping.prune();
-  if (pruned.jobs + pruned.logs > 0) ctx.emit({ type: 'store.pruned', ...pruned });
+  if (pruned.jobs + pruned.logs + pruned.bookings > 0) ctx.emit({ type: 'store.pruned', ...pruned });
   return result;
 }
 

@@ -21,7 +21,12 @@ import {
 } from './dispatch.js';
 import type { EngineEventHandler } from './events.js';
 import { GroupCommit } from './group-commit.js';
-import { DEFAULT_DONE_JOB_RETENTION_MS, DEFAULT_LOG_RETENTION_MS, Housekeeping } from './housekeeping.js';
+import {
+  DEFAULT_DONE_JOB_RETENTION_MS,
+  DEFAULT_ENDED_BOOKING_RETENTION_MS,
+  DEFAULT_LOG_RETENTION_MS,
+  Housekeeping,
+} from './housekeeping.js';
 import { JobLeaseKeeper } from './job-lease-keeper.js';
 import { LockLanes } from './lock-lanes.js';
 import { LockLeases } from './lock-leases.js';
@@ -73,6 +78,13 @@ export interface EngineOptions {
    * are deleted with the done jobs. `Infinity` keeps them forever.
    */
   logRetentionMs?: number;
+  /**
+   * How long a booking stays after its departure (default 30 days): then it is deleted with its
+   * codes, once every one of them is revoked (a code still on a lock, on its way off or failed
+   * keeps it). Keep it longer than the sync window reaches back, or ended stays are fetched and
+   * stored again. `Infinity` keeps them forever.
+   */
+  endedBookingRetentionMs?: number;
   /** Jitter source (tests pass a seeded one). */
   random?: () => number;
 }
@@ -216,6 +228,11 @@ export function createEngine(options: EngineOptions): Engine {
           DEFAULT_DONE_JOB_RETENTION_MS,
         ),
         logsMs: retentionOf('logRetentionMs', options.logRetentionMs, DEFAULT_LOG_RETENTION_MS),
+        endedBookingsMs: retentionOf(
+          'endedBookingRetentionMs',
+          options.endedBookingRetentionMs,
+          DEFAULT_ENDED_BOOKING_RETENTION_MS,
+        ),
       },
       logger,
     ),

@@ -36,8 +36,8 @@ export type EngineEvent =
   | { type: 'job.done'; jobId: string; kind: string; propertyId: string }
   | { type: 'job.retry'; jobId: string; kind: string; propertyId: string; error: string; retryAt: Date }
   | { type: 'job.dead'; jobId: string; kind: string; propertyId: string; error: string }
-  /** Done jobs and log rows past their retention, deleted after a dispatch. */
-  | { type: 'store.pruned'; jobs: number; logs: number }
+  /** Done jobs, log rows and ended bookings past their retention, deleted after a dispatch. */
+  | { type: 'store.pruned'; jobs: number; logs: number; bookings: number }
   | { type: 'webhook'; propertyId: string; status: number; events: string[] };
 
 export type EngineEventHandler = (event: EngineEvent) => void;

@@ -19,6 +19,13 @@ export const DEFAULT_DONE_JOB_RETENTION_MS = 7 * DAY_MS;
  */
 export const DEFAULT_LOG_RETENTION_MS = 30 * DAY_MS;
 
+/**
+ * How long a stay stays in the store after its departure by default (with its codes, once all
+ * of them are off their locks): as long as the logs about it. Longer than the sync window
+ * reaches back (7 days by default), or the sync would fetch and store ended stays again.
+ */
+export const DEFAULT_ENDED_BOOKING_RETENTION_MS = 30 * DAY_MS;
+
 /** A look for old rows costs a read of the done jobs' index entries: a few times an hour. */
 const PRUNE_EVERY_MS = 10 * 60_000;
 /** Rows per delete, so one prune never holds SQLite's single write lock for long. */
@@ -31,6 +38,8 @@ export interface Retention {
   doneJobsMs: number;
   /** `Infinity` keeps log rows for ever. */
   logsMs: number;
+  /** After departure; `Infinity` keeps ended bookings (and their revoked codes) for ever. */
+  endedBookingsMs: number;
 }
 
 /**
@@ -49,9 +58,9 @@ export class Housekeeping {
   ) {}
 
   /** Rows deleted this turn (zeros when it was not time yet). */
-  async prune(): Promise<{ jobs: number; logs: number }> {
+  async prune(): Promise<{ jobs: number; logs: number; bookings: number }> {
     const now = this.clock.now().getTime();
-    if (now < this.nextAt) return { jobs: 0, logs: 0 };
+    if (now < this.nextAt) return { jobs: 0, logs: 0, bookings: 0 };
     let more = false;
     const batches = async (
       retentionMs: number,
@@ -82,8 +91,24 @@ export class Housekeeping {
     const logs = await batches(this.retention.logsMs, 'log rows', (before) =>
       this.store.pruneLogs({ before, limit: PRUNE_BATCH }),
     );
+    let bookings = 0;
+    if (Number.isFinite(this.retention.endedBookingsMs)) {
+      // Departure dates are the properties' local dates: a day either way does not matter here.
+      const departedBefore = new Date(now - this.retention.endedBookingsMs).toISOString().slice(0, 10);
+      const properties = await this.store.listProperties().catch((error: unknown) => {
+        this.logger.warn('could not list properties to delete ended bookings; trying again in ten minutes', {
+          error: describeError(error),
+        });
+        return [];
+      });
+      for (const property of properties)
+        bookings += await batches(this.retention.endedBookingsMs, 'ended bookings', () =>
+          this.store.pruneEndedBookings(property.id, { departedBefore, limit: PRUNE_BATCH }),
+        );
+    }
     this.nextAt = more ? now : now + PRUNE_EVERY_MS;
-    if (jobs + logs > 0) this.logger.info('deleted old done jobs and log rows', { jobs, logs });
-    return { jobs, logs };
+    if (jobs + logs + bookings > 0)
+      this.logger.info('deleted old done jobs, log rows and ended bookings', { jobs, logs, bookings });
+    return { jobs, logs, bookings };
   }
 }

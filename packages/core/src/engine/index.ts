@@ -6,6 +6,7 @@ export * from './engine.js';
 export * from './events.js';
 export {
   DEFAULT_DONE_JOB_RETENTION_MS,
+  DEFAULT_ENDED_BOOKING_RETENTION_MS,
   DEFAULT_LOG_RETENTION_MS,
   type Housekeeping,
   type Retention,

@@ -167,6 +167,16 @@ export interface Store {
    * those with these ids (an empty list matches nothing).
    */
   listBookings(propertyId: string, options?: ListBookingsOptions): Promise<BookingRecord[]>;
+  /**
+   * Deletes up to `limit` of the property's bookings that departed before `departedBefore`
+   * (a `YYYY-MM-DD` date; earliest departures first), whose access codes are all revoked (or
+   * that have none) and that the PMS holds nothing of ours for (no `writeBackKey`, no
+   * `writeBackError`), with those codes; returns how many bookings went. Any other booking
+   * stays: a code still pending, on a lock, on its way off or failed, or a PMS token still to
+   * take back, is unfinished business or needs an operator. Without it every stay ever synced
+   * stays in the store, with its guest's name.
+   */
+  pruneEndedBookings(propertyId: string, options: { departedBefore: string; limit: number }): Promise<number>;
   updateBookingState(
     propertyId: string,
     bookingId: string,

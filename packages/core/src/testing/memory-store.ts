@@ -157,6 +157,33 @@ export class MemoryStore implements Store {
     out.sort((a, b) => a.bookingId.localeCompare(b.bookingId));
     return options.limit === undefined ? out : out.slice(0, options.limit);
   }
+  async pruneEndedBookings(
+    propertyId: string,
+    options: { departedBefore: string; limit: number },
+  ): Promise<number> {
+    const codesOf = new Map<string, AccessCode[]>();
+    for (const c of this.state.codes.values()) {
+      const key = bookingKey(c.propertyId, c.bookingId);
+      codesOf.set(key, [...(codesOf.get(key) ?? []), c]);
+    }
+    const ended = [...this.state.bookings.values()]
+      .filter(
+        (b) =>
+          b.propertyId === propertyId &&
+          b.departureDate < options.departedBefore &&
+          b.writeBackKey === null &&
+          b.writeBackError === null &&
+          (codesOf.get(bookingKey(b.propertyId, b.bookingId)) ?? []).every((c) => c.state === 'revoked'),
+      )
+      .sort((a, b) => a.departureDate.localeCompare(b.departureDate))
+      .slice(0, Math.max(0, Math.floor(options.limit)));
+    for (const b of ended) {
+      const key = bookingKey(b.propertyId, b.bookingId);
+      for (const c of codesOf.get(key) ?? []) this.state.codes.delete(c.id);
+      this.state.bookings.delete(key);
+    }
+    return ended.length;
+  }
   async updateBookingState(
     propertyId: string,
     bookingId: string,

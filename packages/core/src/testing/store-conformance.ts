@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AccessCode } from '../domain/schemas.js';
 import type { Store } from '../ports/store.js';
 import { makeAccessCode, makeBooking, makeProperty } from './fixtures.js';
 
@@ -179,6 +180,69 @@ export function describeStoreConformance(name: string, options: StoreConformance
         await store.upsertBookings(many, T0);
         await store.upsertBookings(many, at(1));
         expect(await store.listBookings('P1')).toHaveLength(600);
+      });
+
+      it('prunes ended bookings whose codes are all revoked, with their codes, earliest departure first', async () => {
+        const stay = (bookingId: string, departureDate: string, propertyId = 'P1') =>
+          makeBooking({ propertyId, bookingId, arrivalDate: '2026-01-01', departureDate });
+        await store.upsertBookings(
+          [
+            stay('GONE', '2026-02-10'),
+            stay('EARLIEST', '2026-02-01'),
+            stay('NO-CODES', '2026-02-20'),
+            stay('ACTIVE', '2026-02-05'),
+            stay('FAILED', '2026-02-05'),
+            stay('RECENT', '2026-03-01'),
+            stay('TOKEN', '2026-02-01'),
+            stay('TOKEN-FAILED', '2026-02-01'),
+          ],
+          T0,
+        );
+        // The PMS still shows our token for these two: its delete is due (or failed).
+        await store.updateBookingState('P1', 'TOKEN', { writeBackKey: 'k1' }, T0);
+        await store.updateBookingState('P1', 'TOKEN-FAILED', { writeBackError: 'PMS said 500' }, T0);
+        await store.upsertBookings([stay('OTHER', '2026-02-01', 'P2')], T0);
+        const code = (bookingId: string, lockId: string, state: AccessCode['state'], propertyId = 'P1') =>
+          makeAccessCode({ propertyId, bookingId, lockId, state });
+        await store.saveAccessCodes([
+          code('GONE', 'L1', 'revoked'),
+          code('GONE', 'L2', 'revoked'),
+          code('EARLIEST', 'L1', 'revoked'),
+          code('ACTIVE', 'L1', 'revoked'),
+          code('ACTIVE', 'L2', 'active'),
+          code('FAILED', 'L1', 'failed'),
+          code('RECENT', 'L1', 'revoked'),
+          code('OTHER', 'L1', 'revoked', 'P2'),
+        ]);
+        const bookingIds = async (propertyId = 'P1') =>
+          (await store.listBookings(propertyId)).map((b) => b.bookingId).sort();
+
+        expect(await store.pruneEndedBookings('P1', { departedBefore: '2026-02-25', limit: 2 })).toBe(2);
+        // Earliest departures first: EARLIEST (02-01), then GONE (02-10).
+        expect(await bookingIds()).toEqual([
+          'ACTIVE',
+          'FAILED',
+          'NO-CODES',
+          'RECENT',
+          'TOKEN',
+          'TOKEN-FAILED',
+        ]);
+        expect(await store.pruneEndedBookings('P1', { departedBefore: '2026-02-25', limit: 10 })).toBe(1);
+        expect(await store.pruneEndedBookings('P1', { departedBefore: '2026-02-25', limit: 10 })).toBe(0);
+        expect(await bookingIds()).toEqual(['ACTIVE', 'FAILED', 'RECENT', 'TOKEN', 'TOKEN-FAILED']);
+        // Their codes went with them; every other code stays.
+        const left = await store.listAccessCodes({ includeRevoked: true, propertyId: 'P1' });
+        expect(left.map((c) => `${c.bookingId}/${c.lockId}`).sort()).toEqual([
+          'ACTIVE/L1',
+          'ACTIVE/L2',
+          'FAILED/L1',
+          'RECENT/L1',
+        ]);
+        // The cutoff is strict, and other properties are untouched.
+        expect(await store.pruneEndedBookings('P1', { departedBefore: '2026-03-01', limit: 10 })).toBe(0);
+        expect(await store.pruneEndedBookings('P1', { departedBefore: '2026-03-02', limit: 0 })).toBe(0);
+        expect(await bookingIds('P2')).toEqual(['OTHER']);
+        expect(await store.listAccessCodes({ includeRevoked: true, propertyId: 'P2' })).toHaveLength(1);
       });
     });
 

@@ -129,3 +129,52 @@ export async function updateBookingState(
     { propertyId, bookingId, ...Object.fromEntries(columns.map((c) => [`set.${c}`, set[c]])) },
   );
 }
+
+export async function pruneEndedBookings(
+  ctx: StoreContext,
+  propertyId: string,
+  options: { departedBefore: string; limit: number },
+): Promise<number> {
+  const limit = Math.floor(options.limit);
+  if (!(limit > 0)) return 0;
+  return ctx.atomic(async (db) => {
+    // Through bookings_departure_idx (property, departure): the earliest departures first.
+    const ended = await db
+      .selectFrom('bookings as b')
+      .select('b.booking_id')
+      .where('b.property_id', '=', propertyId)
+      .where('b.departure_date', '<', options.departedBefore)
+      // The PMS holds nothing of ours for it (see desiredWriteBack: otherwise a delete is due).
+      .where('b.write_back_key', 'is', null)
+      .where('b.write_back_error', 'is', null)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('access_codes as c')
+              .select('c.id')
+              .whereRef('c.property_id', '=', 'b.property_id')
+              .whereRef('c.booking_id', '=', 'b.booking_id')
+              .where('c.state', '!=', 'revoked'),
+          ),
+        ),
+      )
+      .orderBy('b.departure_date')
+      .limit(limit)
+      .execute();
+    const ids = ended.map((r) => r.booking_id);
+    await inChunks(ids, async (part) => {
+      await db
+        .deleteFrom('access_codes')
+        .where('property_id', '=', propertyId)
+        .where('booking_id', 'in', part)
+        .execute();
+      await db
+        .deleteFrom('bookings')
+        .where('property_id', '=', propertyId)
+        .where('booking_id', 'in', part)
+        .execute();
+      return [];
+    });
+    return ids.length;
+  });
+}
