@@ -14,7 +14,7 @@ export { LatencyModel, type LatencyRule } from './runtime/latency.js';
 export { SlidingWindow } from './runtime/sliding-window.js';
 export { createSandbox, Sandbox, type SandboxOptions } from './sandbox.js';
 export { type RunningSandbox, type StartSandboxOptions, startSandbox } from './server.js';
-export type { Sleep } from './util/http.js';
+export { SandboxReply, type Sleep } from './util/http.js';
 export { md5Hex } from './util/md5.js';
 export { createPrng, type Prng } from './util/prng.js';
 export type { CreditOptions } from './vendors/beds24/credits.js';
