@@ -162,7 +162,7 @@ describePostgres('PostgreSQL: several workers share one queue', adminUrl, (admin
     expect(await workers[0]!.countJobs()).toMatchObject({ queued: 0, running: 0 });
   });
 
-  it('4 workers pruning at once delete disjoint done jobs and log rows, without waiting or deadlocking', async () => {
+  it('4 workers pruning at once delete disjoint done jobs, log rows and ended stays, without waiting or deadlocking', async () => {
     const producer = await worker();
     const ids = await producer.enqueueJobs(
       Array.from({ length: 4_000 }, (_, n) => ({ kind: 'lock', propertyId: 'P1', payload: { n } })),
@@ -184,12 +184,23 @@ describePostgres('PostgreSQL: several workers share one queue', adminUrl, (admin
         error: null,
       })),
     );
+    await producer.upsertBookings(
+      Array.from({ length: 400 }, (_, n) =>
+        makeBooking({ bookingId: `E${n}`, arrivalDate: '2026-01-01', departureDate: '2026-01-03' }),
+      ),
+      T0,
+    );
     const workers = await Promise.all([1, 2, 3, 4].map(() => worker()));
     // Each takes a batch of 1,000: with skipped locks the four batches are disjoint.
     const jobs = await Promise.all(workers.map((w) => w.pruneJobs({ finishedBefore: at(1), limit: 1_000 })));
     const logs = await Promise.all(workers.map((w) => w.pruneLogs({ before: at(1), limit: 1_000 })));
     expect(jobs.reduce((a, b) => a + b, 0)).toBe(4_000);
     expect(logs.reduce((a, b) => a + b, 0)).toBe(4_000);
+    const stays = await Promise.all(
+      workers.map((w) => w.pruneEndedBookings('P1', { departedBefore: '2026-02-01', limit: 100 })),
+    );
+    expect(stays.reduce((a, b) => a + b, 0)).toBe(400);
+    expect(await producer.listBookings('P1')).toEqual([]);
     expect((await producer.countJobs()).done).toBe(0);
     expect(await producer.listWriteBackLogs()).toEqual([]);
   });

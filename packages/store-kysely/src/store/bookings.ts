@@ -160,21 +160,25 @@ export async function pruneEndedBookings(
       )
       .orderBy('b.departure_date')
       .limit(limit)
+      // Workers pruning one property at once on PostgreSQL take disjoint stays (see pruneJobs).
+      .$if(ctx.dialect === 'postgres', (q) => q.forUpdate().skipLocked())
       .execute();
-    const ids = ended.map((r) => r.booking_id);
-    await inChunks(ids, async (part) => {
-      await db
-        .deleteFrom('access_codes')
-        .where('property_id', '=', propertyId)
-        .where('booking_id', 'in', part)
-        .execute();
-      await db
-        .deleteFrom('bookings')
-        .where('property_id', '=', propertyId)
-        .where('booking_id', 'in', part)
-        .execute();
-      return [];
-    });
-    return ids.length;
+    const deleted = await inChunks(
+      ended.map((r) => r.booking_id),
+      async (part) => {
+        await db
+          .deleteFrom('access_codes')
+          .where('property_id', '=', propertyId)
+          .where('booking_id', 'in', part)
+          .execute();
+        const result = await db
+          .deleteFrom('bookings')
+          .where('property_id', '=', propertyId)
+          .where('booking_id', 'in', part)
+          .executeTakeFirst();
+        return [Number(result.numDeletedRows)];
+      },
+    );
+    return deleted.reduce((sum, n) => sum + n, 0);
   });
 }
