@@ -204,6 +204,23 @@ describe('done jobs, log rows and ended bookings past their retention', () => {
     expect(await keep.listBookings('P1')).toHaveLength(1);
   });
 
+  it('are pruned by one turn at a time when dispatches overlap', async () => {
+    const clock = new ManualClock('2026-06-01T12:00:00Z');
+    const store = new MemoryStore();
+    await doneJobs(store, 3, new Date(clock.now().getTime() - 8 * DAY));
+    let calls = 0;
+    const pruneJobs = store.pruneJobs.bind(store);
+    store.pruneJobs = async (options) => {
+      calls++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return pruneJobs(options);
+    };
+    const { engine } = engineOn(store, clock);
+    await Promise.all([engine.dispatch(), engine.dispatch(), engine.dispatch()]);
+    expect(calls).toBe(1);
+    expect((await store.countJobs()).done).toBe(0);
+  });
+
   it('that cannot be deleted leave the dispatch alone: the reason is logged, and tried again later', async () => {
     const clock = new ManualClock('2026-06-01T12:00:00Z');
     const store = new MemoryStore();

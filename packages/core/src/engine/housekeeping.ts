@@ -43,12 +43,14 @@ export interface Retention {
 }
 
 /**
- * Deletes done jobs and log rows past their retention, after a dispatch, at most every ten
- * minutes (or at once again while a backlog of them remains). Housekeeping never fails a
- * dispatch: a failed prune is logged with its reason and tried again ten minutes later.
+ * Deletes done jobs, log rows and ended bookings past their retention, after a dispatch, at
+ * most every ten minutes (or at once again while a backlog of them remains), one turn at a
+ * time per engine (dispatches may overlap). Housekeeping never fails a dispatch: a failed
+ * prune is logged with its reason and tried again ten minutes later.
  */
 export class Housekeeping {
   private nextAt = Number.NEGATIVE_INFINITY;
+  private turn: Promise<unknown> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -57,10 +59,20 @@ export class Housekeeping {
     private readonly logger: Logger,
   ) {}
 
-  /** Rows deleted this turn (zeros when it was not time yet). */
+  /** Rows deleted this turn (zeros when it was not time yet, or another turn is under way). */
   async prune(): Promise<{ jobs: number; logs: number; bookings: number }> {
     const now = this.clock.now().getTime();
-    if (now < this.nextAt) return { jobs: 0, logs: 0, bookings: 0 };
+    if (now < this.nextAt || this.turn) return { jobs: 0, logs: 0, bookings: 0 };
+    const turn = this.pruneNow(now);
+    this.turn = turn;
+    try {
+      return await turn;
+    } finally {
+      this.turn = undefined;
+    }
+  }
+
+  private async pruneNow(now: number): Promise<{ jobs: number; logs: number; bookings: number }> {
     let more = false;
     const batches = async (
       retentionMs: number,
