@@ -155,7 +155,7 @@ function migrationSuite(dialect: SqlDialect, newDatabase: () => Promise<Kysely<B
         updated_at: 1,
       } as never)
       .execute();
-    expect(await migrateToLatest(db)).toEqual({ applied: ['0007_job_priority'] });
+    expect(await migrateToLatest(db)).toEqual({ applied: ['0007_job_priority', '0008_job_status_indexes'] });
     const store = createKyselyStore(db);
     await store.enqueueJobs(
       [
@@ -170,6 +170,54 @@ function migrationSuite(dialect: SqlDialect, newDatabase: () => Promise<Kysely<B
       ['today', 29_400_000],
       ['next-week', 29_500_000],
     ]);
+  });
+
+  it('0008 keeps every job and its status: the queue claims, counts, lists and prunes them as before', async () => {
+    const db = await fresh();
+    expect((await createMigrator(db).migrateTo('0007_job_priority')).error).toBeUndefined();
+    const row = (n: number, status: string, extra: Record<string, unknown> = {}) => ({
+      kind: 'lock',
+      property_id: n % 2 ? 'P1' : 'P2',
+      payload: `{"n":${n}}`,
+      status,
+      run_after: 500,
+      dedupe_key: `lock:${n}`,
+      attempts: 1,
+      priority: n,
+      created_at: 1,
+      updated_at: 10,
+      ...extra,
+    });
+    await db
+      .insertInto('jobs')
+      .values([
+        row(1, 'queued'),
+        row(2, 'queued', { run_after: 5_000 }),
+        row(3, 'running', { lease_owner: 'gone', lease_expires_at: 900 }),
+        row(4, 'running', { lease_owner: 'alive', lease_expires_at: 9_000 }),
+        row(5, 'done', { dedupe_key: null }),
+        row(6, 'dead', { dedupe_key: null, last_error: 'no such lock' }),
+      ] as never)
+      .execute();
+    expect(await migrateToLatest(db)).toEqual({ applied: ['0008_job_status_indexes'] });
+    const store = createKyselyStore(db);
+    expect(await store.countJobs()).toEqual({ queued: 2, running: 2, done: 1, dead: 1 });
+    expect(await store.countJobs({ propertyId: 'P1' })).toEqual({ queued: 1, running: 1, done: 1, dead: 0 });
+    expect((await store.listJobs({ status: 'dead' })).map((j) => j.lastError)).toEqual(['no such lock']);
+    // Due, then the expired lease; not the job due later, nor the live lease.
+    const claimed = await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: new Date(1000) });
+    expect(claimed.map((j) => j.payload.n)).toEqual([1, 3]);
+    expect(
+      await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: new Date(1000), propertyId: 'P2' }),
+    ).toEqual([]);
+    // A key stays unique among active jobs: enqueueing it again joins the queued job.
+    const [again] = await store.enqueueJobs(
+      [{ kind: 'lock', propertyId: 'P2', payload: {}, dedupeKey: 'lock:2' }],
+      new Date(1000),
+    );
+    expect(again).toBe(String((await store.listJobs({ status: 'queued' }))[0]?.id));
+    expect(await store.pruneJobs({ finishedBefore: new Date(11), limit: 10 })).toBe(1);
+    expect(await store.countJobs()).toEqual({ queued: 1, running: 3, done: 0, dead: 1 });
   });
 
   it('refuses to run on a database whose history has a migration this version does not know', async () => {

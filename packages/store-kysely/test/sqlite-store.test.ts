@@ -282,3 +282,60 @@ describe('SQLite: values and queue edge cases', () => {
     await store.close();
   });
 });
+
+describe('SQLite: the queue reads each status through its own partial index', () => {
+  /** SQLite's plan for every statement run by `act` that reads `jobs`, one line per statement. */
+  async function plansOf(act: (store: Awaited<ReturnType<typeof spiedStore>>['store']) => Promise<unknown>) {
+    const { spy, store } = await spiedStore();
+    await store.enqueueJobs([{ kind: 'lock', propertyId: 'P1', payload: {} }], T0);
+    spy.executed.length = 0;
+    await act(store);
+    const plans = spy.executed
+      .filter((e) => /\bfrom "jobs"/i.test(e.sql))
+      .map((e) => {
+        const rows = spy.raw
+          .prepare(`explain query plan ${e.sql}`)
+          .all(...Array.from({ length: e.parameters }, () => null)) as Array<{ detail: string }>;
+        return rows.map((r) => r.detail).join(' | ');
+      });
+    await store.close();
+    return plans;
+  }
+
+  it('claims walk the queued and the running index, in claim order, without sorting', async () => {
+    const plans = await plansOf((s) =>
+      s.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0, kinds: ['lock'], propertyId: 'P1' }),
+    );
+    // Due jobs: the index in claim order, stopping after `limit` (no sort, not the property's
+    // every job). Expired leases: a range of the (small) running index.
+    expect(plans).toEqual([
+      'SCAN jobs USING INDEX jobs_queued_idx',
+      expect.stringMatching(/^SEARCH jobs USING INDEX jobs_running_idx \(lease_expires_at<\?\)/),
+    ]);
+  });
+
+  it('counts read the partial indexes alone, lists and housekeeping use theirs', async () => {
+    const counts = await plansOf((s) => s.countJobs());
+    expect(counts).toEqual(
+      ['queued', 'running', 'done', 'dead'].map(
+        (status) => `SCAN jobs USING COVERING INDEX jobs_${status}_idx`,
+      ),
+    );
+    expect(await plansOf((s) => s.listJobs({ status: 'dead' }))).toEqual([
+      expect.stringMatching(/^SCAN jobs USING INDEX jobs_dead_idx$/),
+    ]);
+    expect(await plansOf((s) => s.countJobs({ propertyId: 'P1' }))).toEqual([
+      expect.stringMatching(/USING INDEX jobs_property_idx \(property_id=\?\)/),
+    ]);
+    const prune = await plansOf((s) => s.pruneJobs({ finishedBefore: T0, limit: 10 }));
+    expect(prune.join(' ')).toContain('SCAN jobs USING INDEX jobs_done_idx');
+  });
+
+  it('refuses a job status it does not know, by name', async () => {
+    const store = await openStore('sqlite::memory:');
+    await expect(store.listJobs({ status: "done' or 1=1 --" as never })).rejects.toThrow(
+      /status: unknown job status "done' or 1=1 --"/,
+    );
+    await store.close();
+  });
+});

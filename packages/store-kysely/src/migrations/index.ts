@@ -9,6 +9,7 @@ import { auditAndCheckpoints } from './0004-audit.js';
 import { leases } from './0005-leases.js';
 import { jobReruns } from './0006-job-reruns.js';
 import { jobPriority } from './0007-job-priority.js';
+import { jobStatusIndexes } from './0008-job-status-indexes.js';
 
 /**
  * Every schema version, in order. They live in code (not files on disk) so the built
@@ -23,6 +24,7 @@ export const brafaMigrations: Readonly<Record<string, Migration>> = Object.freez
   '0005_leases': leases,
   '0006_job_reruns': jobReruns,
   '0007_job_priority': jobPriority,
+  '0008_job_status_indexes': jobStatusIndexes,
 });
 
 /**

@@ -1,9 +1,17 @@
-import { assertJobPriority, type ClaimOptions, type Job, type JobStatus, type NewJob } from '@brafa/core';
+import {
+  assertJobPriority,
+  type ClaimOptions,
+  type Job,
+  type JobStatus,
+  type NewJob,
+  ValidationError,
+} from '@brafa/core';
 import {
   type ExpressionBuilder,
   type Insertable,
   type Kysely,
   type QueryCreator,
+  type RawBuilder,
   type Selectable,
   sql,
 } from 'kysely';
@@ -187,12 +195,36 @@ async function insertJobs(
   return { unkeyed, byKey };
 }
 
+const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'done', 'dead'];
+
+const STATUS_LITERALS: Readonly<Record<JobStatus, RawBuilder<boolean>>> = {
+  queued: sql<boolean>`status = 'queued'`,
+  running: sql<boolean>`status = 'running'`,
+  done: sql<boolean>`status = 'done'`,
+  dead: sql<boolean>`status = 'dead'`,
+};
+
+/**
+ * `status = '<status>'` with the status as a literal, not a bind parameter: each status has
+ * its own partial index (migration 0008), and only a literal lets SQLite prove it applies.
+ * Anything but a known status is refused by name (it would otherwise match nothing).
+ */
+function statusIs(status: JobStatus): RawBuilder<boolean> {
+  const condition = Object.hasOwn(STATUS_LITERALS, status) ? STATUS_LITERALS[status] : undefined;
+  if (!condition)
+    throw new ValidationError(
+      'status',
+      `unknown job status ${JSON.stringify(status)}: one of ${JOB_STATUSES.join(', ')}`,
+    );
+  return condition;
+}
+
 /** Queued and due, or running with an expired lease. */
 function claimable(now: number) {
   return (eb: ExpressionBuilder<BrafaDatabase, 'jobs'>) =>
     eb.or([
-      eb.and([eb('status', '=', 'queued'), eb('run_after', '<=', now)]),
-      eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<=', now)]),
+      eb.and([statusIs('queued'), eb('run_after', '<=', now)]),
+      eb.and([statusIs('running'), eb('lease_expires_at', '<=', now)]),
     ]);
 }
 
@@ -265,8 +297,8 @@ function claimOrder(
 /**
  * The first `limit` claimable ids by (priority, run_after, id). One `OR` over both conditions
  * made SQLite read and sort every queued row on each claim (quadratic over a large backlog);
- * two queries walk `jobs_due_priority_idx` (status, priority, run_after, id) in order and
- * `jobs_lease_idx` (status, lease_expires_at), and stop after `limit` rows.
+ * two queries walk `jobs_queued_idx` (priority, run_after, id) in order and `jobs_running_idx`
+ * (lease_expires_at), and stop after `limit` rows.
  */
 async function pickSqlite(
   db: Kysely<BrafaDatabase>,
@@ -280,9 +312,12 @@ async function pickSqlite(
       .selectFrom('jobs')
       .select(['id', 'run_after', 'priority'])
       .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds!))
-      .$if(propertyId !== undefined, (q) => q.where('property_id', '=', propertyId!));
+      // The unary `+` keeps SQLite off `jobs_property_idx`: it would read every job the
+      // property ever had (done ones included) and sort them, where the status index is
+      // read in claim order and stops after `limit` rows.
+      .$if(propertyId !== undefined, (q) => q.where(sql<boolean>`+property_id = ${propertyId!}`));
   const due = await base()
-    .where('status', '=', 'queued')
+    .where(statusIs('queued'))
     .where('run_after', '<=', now)
     .orderBy('priority')
     .orderBy('run_after')
@@ -290,7 +325,7 @@ async function pickSqlite(
     .limit(limit)
     .execute();
   const expired = await base()
-    .where('status', '=', 'running')
+    .where(statusIs('running'))
     .where('lease_expires_at', '<=', now)
     .orderBy('priority')
     .orderBy('run_after')
@@ -401,7 +436,7 @@ export async function listJobs(
   const rows = await ctx.db
     .selectFrom('jobs')
     .selectAll()
-    .$if(status !== undefined, (q) => q.where('status', '=', status!))
+    .$if(status !== undefined, (q) => q.where(statusIs(status!)))
     .$if(propertyId !== undefined, (q) => q.where('property_id', '=', propertyId!))
     .orderBy('id')
     .$if(limit !== undefined, (q) => q.limit(limit!))
@@ -414,13 +449,26 @@ export async function countJobs(
   options: { propertyId?: string } = {},
 ): Promise<Record<JobStatus, number>> {
   const { propertyId } = options;
+  const counts: Record<JobStatus, number> = { queued: 0, running: 0, done: 0, dead: 0 };
+  if (propertyId === undefined) {
+    // All of them (`/health`, `brafa run`): one count per status, each read from its own
+    // partial index alone, not from the table.
+    for (const status of JOB_STATUSES) {
+      const row = await ctx.db
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where(statusIs(status))
+        .executeTakeFirstOrThrow();
+      counts[status] = Number(row.n);
+    }
+    return counts;
+  }
   const rows = await ctx.db
     .selectFrom('jobs')
     .select((eb) => ['status', eb.fn.countAll().as('n')])
-    .$if(propertyId !== undefined, (q) => q.where('property_id', '=', propertyId!))
+    .where('property_id', '=', propertyId)
     .groupBy('status')
     .execute();
-  const counts: Record<JobStatus, number> = { queued: 0, running: 0, done: 0, dead: 0 };
   for (const row of rows) counts[row.status as JobStatus] = Number(row.n);
   return counts;
 }
@@ -431,17 +479,15 @@ export async function pruneJobs(
 ): Promise<number> {
   const limit = Math.floor(options.limit);
   if (!(limit > 0)) return 0;
-  // A done job holds no lease, so its entry in jobs_lease_idx is (done, NULL), and entries with
-  // equal keys are in id order: the oldest done jobs are read first, without a sort, and the
-  // read stops after `limit`. No index of its own, so completing a job costs nothing more.
+  // `jobs_done_idx` holds the done jobs in id order: the oldest are read first, without a
+  // sort, and the read stops after `limit`.
   const result = await ctx.db
     .deleteFrom('jobs')
     .where('id', 'in', (eb) =>
       eb
         .selectFrom('jobs')
         .select('id')
-        .where('status', '=', 'done')
-        .where('lease_expires_at', 'is', null)
+        .where(statusIs('done'))
         .where('updated_at', '<', ms(options.finishedBefore))
         .orderBy('id')
         .limit(limit)
