@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Booking, ValidationError } from '@brafa/core';
-import { makeBooking } from '@brafa/core/testing';
+import { makeAccessCode, makeBooking } from '@brafa/core/testing';
 import { CamelCasePlugin, Kysely, sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -80,6 +80,27 @@ describe('SQLite: batches', () => {
     expect(selects).toHaveLength(1);
     expect(spy.executed.filter((e) => e.sql.startsWith('select "value" from "checkpoints"'))).toHaveLength(5);
     await db.destroy();
+  });
+});
+
+describe('SQLite: codes read by id', () => {
+  it('reads any number of ids with five prepared statements, each row once', async () => {
+    const { spy, store } = await spiedStore();
+    const codes = Array.from({ length: 300 }, (_, i) => makeAccessCode({ bookingId: `B${i}` }));
+    await store.saveAccessCodes(codes);
+    await store.updateAccessCode(codes[7]!.id, { state: 'revoked' });
+    spy.prepared.length = 0;
+    for (let n = 1; n <= 300; n += 1) {
+      const ids = codes.slice(0, n).map((c) => c.id);
+      const found = await store.listAccessCodes({ ids: [...ids].reverse(), includeRevoked: true });
+      expect(found.map((c) => c.id)).toEqual([...ids].sort());
+      const live = await store.listAccessCodes({ ids: [...ids, ids[0]!] });
+      expect(live).toHaveLength(n > 7 ? n - 1 : n);
+    }
+    const reads = spy.prepared.filter((sql) => sql.startsWith('select * from "access_codes"'));
+    // Lengths 1, 4, 16, 64, 256, with and without revoked codes.
+    expect(reads).toHaveLength(10);
+    await store.close();
   });
 });
 

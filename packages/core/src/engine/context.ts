@@ -7,6 +7,7 @@ import type { Logger } from '../ports/logger.js';
 import type { PmsProvider } from '../ports/pms.js';
 import type { NewJob, Store } from '../ports/store.js';
 import type { RetryPolicy } from './backoff.js';
+import type { CodeReads } from './code-reads.js';
 import type { EngineEvent } from './events.js';
 import type { GroupCommit } from './group-commit.js';
 import type { Housekeeping } from './housekeeping.js';
@@ -34,6 +35,8 @@ export interface EngineContext {
   writeBackMaxDelayMs: number;
   /** Shared transactions for the small writes that end each lock operation. */
   commits: GroupCommit;
+  /** Code rows read again by lock jobs that waited for their lock, batched per turn. */
+  codeReads: CodeReads;
   /** One operation per lock at a time, the most urgent job next. */
   lockLanes: LockLanes;
   /** Renews the leases of lock jobs waiting for their lock or its answer, all together. */

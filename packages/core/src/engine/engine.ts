@@ -12,6 +12,7 @@ import type { Interval, PmsProvider } from '../ports/pms.js';
 import type { Job, JobStatus, Store } from '../ports/store.js';
 import { type AuditOptions, type AuditReport, auditProperty } from './audit.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
+import { CodeReads } from './code-reads.js';
 import { type EngineContext, JOB_KINDS } from './context.js';
 import {
   DEFAULT_WRITE_BACK_MAX_DELAY_MS,
@@ -237,6 +238,7 @@ export function createEngine(options: EngineOptions): Engine {
       logger,
     ),
     commits: new GroupCommit(options.store, clock),
+    codeReads: new CodeReads(options.store),
     lockLanes: new LockLanes(),
     jobLeases: new JobLeaseKeeper(options.store, clock, workerId, leaseMs, logger),
     lockLeases:

@@ -174,7 +174,7 @@ export async function runLockJob(
     first.lockId,
     job.priority,
     async (waited): Promise<Step | undefined> => {
-      const code = waited ? await ctx.store.getAccessCode(codeId) : first;
+      const code = waited ? await ctx.codeReads.get(codeId) : first;
       if (!needsLock(code)) return undefined;
       try {
         // Other workers sharing the store: wait for theirs to finish (see LockLeases), parked.

@@ -282,6 +282,10 @@ export function describeStoreConformance(name: string, options: StoreConformance
           (await store.listAccessCodes({ ids: [c.id, 'nope', a.id], includeRevoked: true })).map((x) => x.id),
         ).toEqual([a.id, c.id].sort());
         expect((await store.listAccessCodes({ ids: [c.id, a.id] })).map((x) => x.id)).toEqual([a.id]);
+        // An id asked for twice is one row.
+        expect((await store.listAccessCodes({ ids: [a.id, c.id, a.id, a.id] })).map((x) => x.id)).toEqual([
+          a.id,
+        ]);
         expect(
           (await store.listAccessCodes({ ids: [a.id, b.id, c.id], bookingIds: ['B2'] })).map((x) => x.id),
         ).toEqual([b.id]);

@@ -33,7 +33,12 @@ export async function listAccessCodes(ctx: StoreContext, query: AccessCodeQuery)
   if (ids) {
     // One IN list per chunk of ids; the bookings, if also given, are filtered here.
     const bookings = bookingIds && new Set(bookingIds);
-    rows = sortedById(await inChunks(ids, (chunk) => select(undefined, chunk)));
+    const onlyIds = propertyId === undefined && bookingId === undefined && lockIds === undefined;
+    rows = sortedById(
+      onlyIds
+        ? await codesByIds(ctx, ids, includeRevoked ?? false)
+        : await inChunks(ids, (chunk) => select(undefined, chunk)),
+    );
     if (bookings) rows = rows.filter((r) => bookings.has(r.booking_id));
   } else if (bookingIds) {
     rows = sortedById(await inChunks(bookingIds, (chunk) => select(chunk, undefined)));
@@ -41,6 +46,44 @@ export async function listAccessCodes(ctx: StoreContext, query: AccessCodeQuery)
     rows = await select(undefined, undefined);
   }
   return rows.map(rowToAccessCode);
+}
+
+/**
+ * Lengths of the `id IN (…)` lists that read codes by id alone. A list is padded to the next
+ * length by repeating its last id, so reads of any number of codes (a claimed batch's, a burst
+ * of lock jobs' re-reads: every count from 1 to hundreds) share five prepared statements
+ * instead of each length being compiled by Kysely and prepared by SQLite anew, and crowding the
+ * statements every lock operation runs out of the statement cache.
+ */
+const BY_ID_LENGTHS: readonly number[] = [1, 4, 16, 64, 256];
+const MAX_BY_ID = 256;
+
+async function codesByIds(ctx: StoreContext, ids: readonly string[], includeRevoked: boolean) {
+  const unique = [...new Set(ids)];
+  const rows = [];
+  for (let at = 0; at < unique.length; at += MAX_BY_ID) {
+    const part = unique.slice(at, at + MAX_BY_ID);
+    const length: number = BY_ID_LENGTHS.find((n) => n >= part.length) ?? MAX_BY_ID;
+    const values: Record<string, string> = {};
+    for (let i = 0; i < length; i++) values[`id${i}`] = part[Math.min(i, part.length - 1)] as string;
+    const { rows: found } = await runPrepared(
+      ctx,
+      `access_codes:byIds:${length}:${includeRevoked ? 'all' : 'live'}`,
+      (db) =>
+        db
+          .selectFrom('access_codes')
+          .selectAll()
+          .where(
+            'id',
+            'in',
+            Array.from({ length }, (_, i): string => param<string>(`id${i}`)),
+          )
+          .$if(!includeRevoked, (q) => q.where('state', '<>', 'revoked')),
+      values,
+    );
+    rows.push(...found);
+  }
+  return rows;
 }
 
 const sortedById = <T extends { id: string }>(rows: T[]) =>
