@@ -208,22 +208,24 @@ async function recheckVanished(
   const from = addDays(localDateOf(window.start, property.timezone), 2);
   const to = addDays(localDateOf(window.end, property.timezone), -2);
   if (from > to) return;
-  // A page at a time: a large property's bookings need not all be in memory to find the few
-  // the walk did not return.
-  const missing: BookingRecord[] = [];
+  // A page at a time, and only what tells a booking is missing: a large property's bookings
+  // need not all be in memory, nor all be read whole, to find the few the walk did not return.
+  const missingIds: string[] = [];
   let after: string | undefined;
   for (;;) {
-    const stored = await ctx.store.listBookings(property.id, {
+    const stored = await ctx.store.listBookingSummaries(property.id, {
       departingOnOrAfter: from,
       limit: RECHECK_PAGE,
       ...(after === undefined ? {} : { afterBookingId: after }),
     });
     for (const b of stored)
-      if (b.status === 'confirmed' && b.arrivalDate <= to && !seen.has(b.bookingId)) missing.push(b);
+      if (b.status === 'confirmed' && b.arrivalDate <= to && !seen.has(b.bookingId))
+        missingIds.push(b.bookingId);
     if (stored.length < RECHECK_PAGE) break;
     after = stored.at(-1)?.bookingId;
   }
-  if (missing.length === 0) return;
+  if (missingIds.length === 0) return;
+  const missing = await ctx.store.listBookings(property.id, { bookingIds: missingIds });
   let page: BookingPage = { bookings: [], quarantined: [] };
   if (provider.fetchBookingsByIds) page = await provider.fetchBookingsByIds(missing.map((b) => b.bookingId));
   const answered = new Set([

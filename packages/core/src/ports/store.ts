@@ -119,6 +119,9 @@ export interface ListBookingsOptions {
   limit?: number;
 }
 
+/** What a walk over a property's bookings needs to tell which exist: no PMS payload, no state. */
+export type BookingSummary = Pick<BookingRecord, 'bookingId' | 'status' | 'arrivalDate' | 'departureDate'>;
+
 export interface AccessCodeQuery {
   /** These codes by id (an empty list matches nothing); with `bookingIds`, codes in both. */
   ids?: string[];
@@ -167,6 +170,16 @@ export interface Store {
    * those with these ids (an empty list matches nothing).
    */
   listBookings(propertyId: string, options?: ListBookingsOptions): Promise<BookingRecord[]>;
+  /**
+   * The same bookings as `listBookings` with the same options, in the same order, each as a
+   * `BookingSummary`: a sync's check for bookings the PMS stopped returning reads every booking
+   * of its window, and needs only these four fields of each (the full rows of a few thousand
+   * bookings are most of what it read). `bookingIds` is not accepted.
+   */
+  listBookingSummaries(
+    propertyId: string,
+    options?: Omit<ListBookingsOptions, 'bookingIds'>,
+  ): Promise<BookingSummary[]>;
   /**
    * Deletes up to `limit` of the property's bookings that departed before `departedBefore`
    * (a `YYYY-MM-DD` date; earliest departures first), whose access codes are all revoked (or

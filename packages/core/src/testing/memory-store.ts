@@ -12,6 +12,7 @@ import {
 import { assertJobPriority } from '../ports/job-priority.js';
 import type {
   AccessCodeQuery,
+  BookingSummary,
   ClaimOptions,
   Job,
   JobStatus,
@@ -156,6 +157,19 @@ export class MemoryStore implements Store {
     }
     out.sort((a, b) => a.bookingId.localeCompare(b.bookingId));
     return options.limit === undefined ? out : out.slice(0, options.limit);
+  }
+  async listBookingSummaries(
+    propertyId: string,
+    options: Omit<ListBookingsOptions, 'bookingIds'> = {},
+  ): Promise<BookingSummary[]> {
+    return (await this.listBookings(propertyId, { ...options, bookingIds: undefined })).map(
+      ({ bookingId, status, arrivalDate, departureDate }) => ({
+        bookingId,
+        status,
+        arrivalDate,
+        departureDate,
+      }),
+    );
   }
   async pruneEndedBookings(
     propertyId: string,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AccessCode } from '../domain/schemas.js';
+import type { AccessCode, BookingRecord } from '../domain/schemas.js';
 import type { Store } from '../ports/store.js';
 import { makeAccessCode, makeBooking, makeProperty } from './fixtures.js';
 
@@ -173,6 +173,36 @@ export function describeStoreConformance(name: string, options: StoreConformance
           after = page.at(-1)!.bookingId;
         }
         expect(seen).toEqual(many.map((b) => b.bookingId));
+      });
+
+      it('lists summaries of the same bookings as listBookings, in the same order, with the same options', async () => {
+        const many = Array.from({ length: 25 }, (_, i) =>
+          makeBooking({
+            bookingId: `B${String(i).padStart(2, '0')}`,
+            status: i % 5 === 0 ? 'cancelled' : 'confirmed',
+            arrivalDate: `2026-04-${String(i + 1).padStart(2, '0')}`,
+            departureDate: `2026-04-${String(i + 3).padStart(2, '0')}`,
+          }),
+        );
+        await store.upsertBookings([...many, makeBooking({ propertyId: 'P2', bookingId: 'B99' })], T0);
+        const summary = ({ bookingId, status, arrivalDate, departureDate }: BookingRecord) => ({
+          bookingId,
+          status,
+          arrivalDate,
+          departureDate,
+        });
+        for (const options of [
+          {},
+          { departingOnOrAfter: '2026-04-10' },
+          { limit: 7 },
+          { afterBookingId: 'B03', limit: 10 },
+          { afterBookingId: 'B20', departingOnOrAfter: '2026-04-12', limit: 3 },
+        ]) {
+          const full = await store.listBookings('P1', options);
+          expect(full.length).toBeGreaterThan(0);
+          expect(await store.listBookingSummaries('P1', options)).toEqual(full.map(summary));
+        }
+        expect(await store.listBookingSummaries('P3')).toEqual([]);
       });
 
       it('upserts many bookings in one call', async () => {

@@ -1,4 +1,4 @@
-import type { Booking, BookingRecord, BookingState, ListBookingsOptions } from '@brafa/core';
+import type { Booking, BookingRecord, BookingState, BookingSummary, ListBookingsOptions } from '@brafa/core';
 import type { Insertable, Updateable } from 'kysely';
 import type { BookingsTable } from '../schema/database.js';
 import { ms, rowToBooking } from './codec.js';
@@ -100,6 +100,29 @@ export async function listBookings(
   return rows
     .sort((a, b) => (a.booking_id < b.booking_id ? -1 : a.booking_id > b.booking_id ? 1 : 0))
     .map(rowToBooking);
+}
+
+export async function listBookingSummaries(
+  ctx: StoreContext,
+  propertyId: string,
+  options: Omit<ListBookingsOptions, 'bookingIds'> = {},
+): Promise<BookingSummary[]> {
+  const { departingOnOrAfter, afterBookingId, limit } = options;
+  const rows = await ctx.db
+    .selectFrom('bookings')
+    .select(['booking_id', 'status', 'arrival_date', 'departure_date'])
+    .where('property_id', '=', propertyId)
+    .$if(afterBookingId !== undefined, (q) => q.where('booking_id', '>', afterBookingId!))
+    .$if(departingOnOrAfter !== undefined, (q) => q.where('departure_date', '>=', departingOnOrAfter!))
+    .orderBy('booking_id')
+    .$if(limit !== undefined, (q) => q.limit(limit!))
+    .execute();
+  return rows.map((r) => ({
+    bookingId: r.booking_id,
+    status: r.status as BookingSummary['status'],
+    arrivalDate: r.arrival_date,
+    departureDate: r.departure_date,
+  }));
 }
 
 export async function updateBookingState(

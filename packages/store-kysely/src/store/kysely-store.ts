@@ -93,6 +93,8 @@ class KyselyStore implements Store {
     bookings.getBooking(this.ctx, propertyId, bookingId);
   listBookings = (propertyId: string, options?: ListBookingsOptions) =>
     bookings.listBookings(this.ctx, propertyId, options);
+  listBookingSummaries = (propertyId: string, options?: Omit<ListBookingsOptions, 'bookingIds'>) =>
+    bookings.listBookingSummaries(this.ctx, propertyId, options);
   pruneEndedBookings = (propertyId: string, options: { departedBefore: string; limit: number }) =>
     bookings.pruneEndedBookings(this.ctx, propertyId, options);
   updateBookingState = (
