@@ -68,21 +68,30 @@ describe('CodeReads', () => {
     expect(calls).toEqual(['get', 'list 2']);
   });
 
-  it('a failed read fails every reader of its batch with the reason; the next batch reads again', async () => {
-    const { store } = countingStore();
-    const code = makeAccessCode();
-    await store.saveAccessCodes([code]);
+  it('when the batch fails, each row is read on its own; a reader whose own read fails gets the reason', async () => {
+    const { store, calls } = countingStore();
+    const codes = [makeAccessCode({ bookingId: 'B1' }), makeAccessCode({ bookingId: 'B2' })];
+    await store.saveAccessCodes(codes);
     const reads = new CodeReads(store);
     const list = store.listAccessCodes.bind(store);
     store.listAccessCodes = async () => {
       throw new Error('database is locked');
     };
-    const failed = await Promise.allSettled([reads.get(code.id), reads.get('other')]);
-    expect(failed.map((r) => r.status === 'rejected' && String(r.reason))).toEqual([
-      'Error: database is locked',
-      'Error: database is locked',
-    ]);
+    const get = store.getAccessCode.bind(store);
+    store.getAccessCode = async (id: string) => {
+      calls.push(`get ${id === codes[1]!.id ? 'B2' : 'B1'}`);
+      if (id === codes[1]!.id) throw new Error('disk I/O error');
+      return get(id);
+    };
+    const settled = await Promise.allSettled(codes.map((c) => reads.get(c.id)));
+    expect(settled[0]).toMatchObject({ status: 'fulfilled', value: { bookingId: 'B1' } });
+    expect(settled[1]).toMatchObject({ status: 'rejected', reason: new Error('disk I/O error') });
+    expect(calls.filter((c) => c.startsWith('get B'))).toEqual(['get B1', 'get B2']);
     store.listAccessCodes = list;
-    expect((await Promise.all([reads.get(code.id), reads.get('other')]))[0]?.id).toBe(code.id);
+    store.getAccessCode = get;
+    expect((await Promise.all(codes.map((c) => reads.get(c.id)))).map((c) => c?.bookingId)).toEqual([
+      'B1',
+      'B2',
+    ]);
   });
 });

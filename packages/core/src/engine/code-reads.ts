@@ -13,7 +13,7 @@ interface Waiter {
  * arrive in bursts, and each answer lets the next job of its lock go. Read one by one, those
  * reads were the largest single SQLite cost of a time-to-door run (1,800 statements for 2,000
  * operations, each its own read transaction). The read happens after it was asked for, so it
- * is as fresh as a read of its own.
+ * is as fresh as a read of its own. If the batch's query fails, each row is read on its own.
  */
 export class CodeReads {
   private pending = new Map<string, Waiter[]>();
@@ -46,8 +46,17 @@ export class CodeReads {
       const byId = new Map<string, AccessCode>();
       for (const row of rows) if (row) byId.set(row.id, row);
       for (const [id, waiters] of batch) for (const w of waiters) w.resolve(byId.get(id));
-    } catch (error) {
-      for (const waiters of batch.values()) for (const w of waiters) w.reject(error);
+    } catch {
+      // Each reads its own row then, so one bad read cannot fail the others; a reader whose
+      // own read fails gets that failure (its job is retried as any failed job).
+      for (const [id, waiters] of batch) {
+        try {
+          const row = await this.store.getAccessCode(id);
+          for (const w of waiters) w.resolve(row);
+        } catch (error) {
+          for (const w of waiters) w.reject(error);
+        }
+      }
     }
   }
 }
