@@ -337,7 +337,9 @@ describe('SQLite: the queue reads each status through its own partial index', ()
 
   it('counts read the partial indexes alone, lists and housekeeping use theirs', async () => {
     const counts = await plansOf((s) => s.countJobs());
-    expect(counts).toEqual(
+    // One statement (the four counts agree), each count from its own index alone.
+    expect(counts).toHaveLength(1);
+    expect(counts[0]?.split(' | ').filter((step) => step.startsWith('SCAN jobs'))).toEqual(
       ['queued', 'running', 'done', 'dead'].map(
         (status) => `SCAN jobs USING COVERING INDEX jobs_${status}_idx`,
       ),

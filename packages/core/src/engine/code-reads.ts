@@ -48,7 +48,7 @@ export class CodeReads {
       for (const [id, waiters] of batch) for (const w of waiters) w.resolve(byId.get(id));
     } catch {
       // Each reads its own row then, so one bad read cannot fail the others; a reader whose
-      // own read fails gets that failure (its job is retried as any failed job).
+      // own read fails gets that failure (its job is retried like every other failed job).
       for (const [id, waiters] of batch) {
         try {
           const row = await this.store.getAccessCode(id);

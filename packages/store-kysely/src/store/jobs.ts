@@ -452,15 +452,16 @@ export async function countJobs(
   const counts: Record<JobStatus, number> = { queued: 0, running: 0, done: 0, dead: 0 };
   if (propertyId === undefined) {
     // All of them (`/health`, `brafa run`): one count per status, each read from its own
-    // partial index alone, not from the table.
-    for (const status of JOB_STATUSES) {
-      const row = await ctx.db
-        .selectFrom('jobs')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where(statusIs(status))
-        .executeTakeFirstOrThrow();
-      counts[status] = Number(row.n);
-    }
+    // partial index alone, not from the table; in one statement, so the four agree (a job
+    // moving from queued to running between two queries would be counted twice or not at all).
+    const row = await ctx.db
+      .selectNoFrom((eb) =>
+        JOB_STATUSES.map((status) =>
+          eb.selectFrom('jobs').select(eb.fn.countAll().as('n')).where(statusIs(status)).as(status),
+        ),
+      )
+      .executeTakeFirstOrThrow();
+    for (const status of JOB_STATUSES) counts[status] = Number((row as Record<string, unknown>)[status]);
     return counts;
   }
   const rows = await ctx.db
