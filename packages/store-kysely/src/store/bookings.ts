@@ -75,16 +75,20 @@ export async function getBooking(
   return row && rowToBooking(row);
 }
 
-export async function listBookings(
+/**
+ * The bookings both lists read: the property's, with `ids` (one IN list) and the paging and
+ * departure options, in booking-id order. The caller picks the columns.
+ */
+function listed(
   ctx: StoreContext,
   propertyId: string,
-  options: ListBookingsOptions = {},
-): Promise<BookingRecord[]> {
-  const { departingOnOrAfter, bookingIds, afterBookingId, limit } = options;
-  const select = (ids: string[] | undefined) =>
+  options: Omit<ListBookingsOptions, 'bookingIds'>,
+  ids?: string[],
+) {
+  const { departingOnOrAfter, afterBookingId, limit } = options;
+  return (
     ctx.db
       .selectFrom('bookings')
-      .selectAll()
       .where('property_id', '=', propertyId)
       .$if(ids !== undefined, (q) => q.where('booking_id', 'in', ids!))
       .$if(afterBookingId !== undefined, (q) => q.where('booking_id', '>', afterBookingId!))
@@ -92,7 +96,16 @@ export async function listBookings(
       .$if(departingOnOrAfter !== undefined, (q) => q.where('departure_date', '>=', departingOnOrAfter!))
       .orderBy('booking_id')
       .$if(limit !== undefined, (q) => q.limit(limit!))
-      .execute();
+  );
+}
+
+export async function listBookings(
+  ctx: StoreContext,
+  propertyId: string,
+  options: ListBookingsOptions = {},
+): Promise<BookingRecord[]> {
+  const { bookingIds, afterBookingId, limit } = options;
+  const select = (ids: string[] | undefined) => listed(ctx, propertyId, options, ids).selectAll().execute();
   if (!bookingIds) return (await select(undefined)).map(rowToBooking);
   if (limit !== undefined || afterBookingId !== undefined)
     throw new RangeError('listBookings: bookingIds cannot be combined with afterBookingId or limit');
@@ -107,15 +120,8 @@ export async function listBookingSummaries(
   propertyId: string,
   options: Omit<ListBookingsOptions, 'bookingIds'> = {},
 ): Promise<BookingSummary[]> {
-  const { departingOnOrAfter, afterBookingId, limit } = options;
-  const rows = await ctx.db
-    .selectFrom('bookings')
+  const rows = await listed(ctx, propertyId, options)
     .select(['booking_id', 'status', 'arrival_date', 'departure_date'])
-    .where('property_id', '=', propertyId)
-    .$if(afterBookingId !== undefined, (q) => q.where('booking_id', '>', afterBookingId!))
-    .$if(departingOnOrAfter !== undefined, (q) => q.where('departure_date', '>=', departingOnOrAfter!))
-    .orderBy('booking_id')
-    .$if(limit !== undefined, (q) => q.limit(limit!))
     .execute();
   return rows.map((r) => ({
     bookingId: r.booking_id,
