@@ -5,6 +5,8 @@ import {
   type DatabaseConnection,
   type DialectAdapter,
   type Driver,
+  type Kysely,
+  type QueryResult,
   SqliteAdapter,
   type SqliteDatabase,
   SqliteDialect,
@@ -44,6 +46,16 @@ export interface SqliteTuning {
    * once. The log file keeps its largest size on disk; memory use does not grow with it.
    */
   walAutocheckpointPages?: number;
+  /**
+   * Whether a store's own prepared statements inside its transactions run on the connection
+   * directly (default true) instead of through Kysely's executor, which wraps each statement
+   * in a chain of promises. The transaction already holds the one connection and the write
+   * lock (`BEGIN IMMEDIATE`), so nothing can come between and no statement can meet another
+   * writer's lock. Measured: 2,000 lock completions (a code update and a job completion each,
+   * ~20 per transaction) took 62–68 ms through Kysely and 54–57 ms directly. Those
+   * statements then skip Kysely's `log` hook; set false to see every statement there.
+   */
+  directStatements?: boolean;
 }
 
 /**
@@ -68,10 +80,40 @@ export function createSqliteDialect(
   // `waitingConnection`): SQLite's own busy handler sleeps inside the call and freezes the
   // whole event loop, up to 100 ms per sleep.
   database.pragma('busy_timeout = 0');
+  const cached = cachingDatabase(database, tuning.statementCacheSize ?? 256);
   return new ImmediateSqliteDialect(
-    { database: cachingDatabase(database, tuning.statementCacheSize ?? 256) },
+    { database: cached },
     busyTimeoutOf(tuning),
+    tuning.directStatements === false ? undefined : new HeldSqliteConnection(cached),
   );
+}
+
+/**
+ * The connection behind a store's SQLite dialect, for statements run while a transaction holds
+ * it (`directConnectionOf`). Runs a compiled statement as Kysely's own SQLite driver would and
+ * answers in the same shape, synchronously: better-sqlite3 is synchronous anyway, and holding
+ * the connection means no other user can be queued before it.
+ */
+export class HeldSqliteConnection {
+  constructor(private readonly database: SqliteDatabase) {}
+
+  execute<R>(sql: string, parameters: readonly unknown[]): QueryResult<R> {
+    const statement = this.database.prepare(sql);
+    if (statement.reader) return { rows: statement.all(parameters) as R[] };
+    const { changes, lastInsertRowid } = statement.run(parameters);
+    return {
+      insertId: lastInsertRowid != null ? BigInt(lastInsertRowid) : undefined,
+      numAffectedRows: changes != null ? BigInt(changes) : undefined,
+      rows: [],
+    };
+  }
+}
+
+/** The held connection of a Kysely made with `createSqliteDialect` (unless turned off); else undefined. */
+// biome-ignore lint/suspicious/noExplicitAny: works on any Kysely, whatever its tables
+export function directConnectionOf(db: Kysely<any>): HeldSqliteConnection | undefined {
+  const adapter = db.getExecutor().adapter;
+  return adapter instanceof SelfQueuingSqliteAdapter ? adapter.held : undefined;
 }
 
 const busyTimeoutOf = (tuning: SqliteTuning) => Math.max(0, Math.trunc(tuning.busyTimeoutMs ?? 5000));
@@ -122,11 +164,17 @@ export const DEFAULT_CACHE_SIZE_KB = 2000;
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
   readonly #busyTimeoutMs: number;
+  readonly #held: HeldSqliteConnection | undefined;
 
-  constructor(config: ConstructorParameters<typeof SqliteDialect>[0], busyTimeoutMs: number) {
+  constructor(
+    config: ConstructorParameters<typeof SqliteDialect>[0],
+    busyTimeoutMs: number,
+    held: HeldSqliteConnection | undefined,
+  ) {
     super(config);
     this.#config = config;
     this.#busyTimeoutMs = busyTimeoutMs;
+    this.#held = held;
   }
 
   override createDriver(): Driver {
@@ -134,7 +182,7 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 
   override createAdapter(): DialectAdapter {
-    return new SelfQueuingSqliteAdapter();
+    return new SelfQueuingSqliteAdapter(this.#held);
   }
 }
 
@@ -146,6 +194,11 @@ class ImmediateSqliteDialect extends SqliteDialect {
  * jobs in a 2,000-code time-to-door run). Still an `SqliteAdapter` for everything else.
  */
 class SelfQueuingSqliteAdapter extends SqliteAdapter {
+  /** Carried here because the adapter is the one part of a dialect a Kysely instance exposes. */
+  constructor(readonly held: HeldSqliteConnection | undefined) {
+    super();
+  }
+
   /** `true` only so that Kysely adds no mutex of its own; the driver is exclusive itself. */
   override get supportsMultipleConnections(): boolean {
     return true;

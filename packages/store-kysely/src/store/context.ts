@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { SqlDialect } from '../dialect/detect.js';
+import type { HeldSqliteConnection } from '../dialect/sqlite.js';
 import type { BrafaDatabase } from '../schema/database.js';
 
 /** What every store operation needs: where to run, which SQL to speak, how big a statement may get. */
@@ -13,6 +14,32 @@ export interface StoreContext {
    * batch joins the caller's unit of work), a new one otherwise (so a batch is all or nothing).
    */
   atomic<T>(fn: (db: Kysely<BrafaDatabase>) => Promise<T>): Promise<T>;
+  /**
+   * In a store bound to a transaction on SQLite: the connection that transaction holds, for as
+   * long as it does (`runPrepared` runs on it directly). Absent elsewhere.
+   */
+  held?: HeldTransaction;
+}
+
+/** A transaction's hold on the SQLite connection; `open` turns false when its work settles. */
+export interface HeldTransaction {
+  readonly connection: HeldSqliteConnection;
+  /** The transaction's Kysely, so a statement given another `db` never takes this lane. */
+  readonly db: Kysely<BrafaDatabase>;
+  open: boolean;
+}
+
+/**
+ * The held connection to run a statement on directly, when `db` is the transaction holding it
+ * and that transaction is still running; otherwise undefined (run it through Kysely, which
+ * also refuses a finished transaction by name).
+ */
+export function heldConnection(
+  ctx: StoreContext,
+  db: Kysely<BrafaDatabase>,
+): HeldSqliteConnection | undefined {
+  const held = ctx.held;
+  return held?.open && held.db === db ? held.connection : undefined;
 }
 
 /**

@@ -20,12 +20,13 @@ import type {
 } from '@brafa/core';
 import type { Kysely } from 'kysely';
 import { detectDialect, type SqlDialect } from '../dialect/detect.js';
+import { directConnectionOf, type HeldSqliteConnection } from '../dialect/sqlite.js';
 import type { BrafaDatabase } from '../schema/database.js';
 import * as codes from './access-codes.js';
 import * as audit from './audit.js';
 import * as bookings from './bookings.js';
 import * as config from './configuration.js';
-import type { StoreContext } from './context.js';
+import type { HeldTransaction, StoreContext } from './context.js';
 import * as jobs from './jobs.js';
 import * as leases from './leases.js';
 
@@ -53,7 +54,8 @@ export interface KyselyStoreOptions {
 export function createKyselyStore(db: Kysely<BrafaDatabase>, options: KyselyStoreOptions = {}): Store {
   const dialect = detectDialect(db, options.dialect);
   const maxParameters = options.maxParameters ?? (dialect === 'postgres' ? 65_535 : 32_766);
-  return new KyselyStore(db.withoutPlugins(), dialect, maxParameters, options.onClose);
+  const held = dialect === 'sqlite' ? directConnectionOf(db) : undefined;
+  return new KyselyStore(db.withoutPlugins(), dialect, maxParameters, options.onClose, held);
 }
 
 class KyselyStore implements Store {
@@ -66,6 +68,9 @@ class KyselyStore implements Store {
     private readonly dialect: SqlDialect,
     private readonly maxParameters: number,
     private readonly onClose: (() => Promise<void>) | undefined,
+    /** The SQLite connection a transaction of this store may run its statements on directly. */
+    private readonly connection: HeldSqliteConnection | undefined,
+    held?: HeldTransaction,
   ) {
     this.sharedByWorkers = dialect === 'postgres';
     this.ctx = {
@@ -73,6 +78,7 @@ class KyselyStore implements Store {
       dialect,
       maxParameters,
       atomic: (fn) => (db.isTransaction ? fn(db) : db.transaction().execute(fn)),
+      ...(held ? { held } : {}),
     };
   }
 
@@ -151,9 +157,17 @@ class KyselyStore implements Store {
    */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this);
-    return this.db
-      .transaction()
-      .execute((trx) => fn(new KyselyStore(trx, this.dialect, this.maxParameters, undefined)));
+    return this.db.transaction().execute(async (trx) => {
+      // While `fn` runs, this transaction holds the connection (no other user is let in
+      // between begin and commit); work `fn` leaves behind afterwards goes through Kysely,
+      // which refuses it because the transaction is over.
+      const held = this.connection ? { connection: this.connection, db: trx, open: true } : undefined;
+      try {
+        return await fn(new KyselyStore(trx, this.dialect, this.maxParameters, undefined, undefined, held));
+      } finally {
+        if (held) held.open = false;
+      }
+    });
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { type Compilable, CompiledQuery, type Kysely } from 'kysely';
 import type { BrafaDatabase } from '../schema/database.js';
-import type { StoreContext } from './context.js';
+import { heldConnection, type StoreContext } from './context.js';
 import { compileShape, param } from './prepared.js';
 
 /**
@@ -53,7 +53,10 @@ export async function runPreparedRows<Row extends object, R>(
       // A missing value is NULL, as Kysely writes it in a multi-row insert on SQLite.
       return (rows[at + slot.row] as Record<string, unknown>)[slot.column] ?? null;
     });
-    const result = await db.executeQuery(CompiledQuery.raw(shape.sql, parameters));
+    const held = heldConnection(ctx, db);
+    const result = held
+      ? held.execute(shape.sql, parameters)
+      : await db.executeQuery(CompiledQuery.raw(shape.sql, parameters));
     for (const row of result.rows) out.push(row as R);
     at += size;
   }

@@ -1,6 +1,6 @@
 import { type Compilable, CompiledQuery, type Kysely, type QueryResult } from 'kysely';
 import type { BrafaDatabase } from '../schema/database.js';
-import type { StoreContext } from './context.js';
+import { heldConnection, type StoreContext } from './context.js';
 
 const MARK = '\u0000brafa-param:';
 
@@ -44,6 +44,8 @@ export async function runPrepared<R>(
     if (!(slot.name in values)) throw new Error(`prepared query ${key}: no value for ${slot.name}`);
     return values[slot.name];
   });
+  const held = heldConnection(ctx, ctx.db);
+  if (held) return held.execute<R>(prepared.sql, parameters);
   return ctx.db.executeQuery(CompiledQuery.raw(prepared.sql, parameters)) as Promise<QueryResult<R>>;
 }
 
