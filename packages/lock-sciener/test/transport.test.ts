@@ -108,4 +108,30 @@ describe('nodeTransport', () => {
       code: 'ECONNREFUSED',
     });
   });
+
+  it('reaches an IPv6 host and keeps path and query, for a URL used once or again and again', async () => {
+    const server = http.createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ url: req.url, host: req.headers.host }));
+    });
+    servers.push(server);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '::1', resolve);
+      });
+    } catch {
+      return; // no IPv6 loopback on this machine: nothing to check
+    }
+    const { port } = server.address() as AddressInfo;
+    const send = nodeTransport(4);
+    const endpoint = new URL(`http://[::1]:${port}/v3/keyboardPwd/add`);
+    for (let i = 0; i < 3; i++) {
+      const res = await send({ method: 'POST', url: endpoint, headers: {}, body: `n=${i}`, timeoutMs: 1000 });
+      expect(JSON.parse(res.text)).toEqual({ url: '/v3/keyboardPwd/add', host: `[::1]:${port}` });
+    }
+    const query = new URL(`http://[::1]:${port}/v3/lock/list?pageNo=2&pageSize=20`);
+    const res = await send({ method: 'GET', url: query, headers: {}, timeoutMs: 1000 });
+    expect(JSON.parse(res.text)).toMatchObject({ url: '/v3/lock/list?pageNo=2&pageSize=20' });
+  });
 });

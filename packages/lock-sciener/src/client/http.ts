@@ -25,13 +25,15 @@ export type JsonBody = Record<string, unknown>;
  */
 export async function sendHttp(transport: Transport, baseUrl: string, call: HttpCall): Promise<JsonBody> {
   const query = new URLSearchParams(call.params).toString();
-  const url = new URL(call.path, baseUrl);
+  let url: URL;
   let headers: Record<string, string> = {};
   let body: string | undefined;
   if (call.method === 'GET') {
+    url = new URL(call.path, baseUrl);
     url.search = query;
   } else {
-    headers = { 'content-type': 'application/x-www-form-urlencoded' };
+    url = endpointUrl(baseUrl, call.path);
+    headers = FORM_HEADERS;
     body = query;
   }
   let response: { status: number; text: string };
@@ -66,6 +68,26 @@ export async function sendHttp(transport: Transport, baseUrl: string, call: Http
     });
   }
   return parsed as JsonBody;
+}
+
+const FORM_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'application/x-www-form-urlencoded',
+});
+
+/**
+ * One `URL` per endpoint, shared by every POST to it (never modified: a GET, whose query
+ * differs per call, gets its own). Parsing it again for each of thousands of passcode
+ * operations, and converting it again in the transport, was measurable CPU per request.
+ */
+const endpoints = new Map<string, URL>();
+function endpointUrl(baseUrl: string, path: string): URL {
+  const key = `${baseUrl}\u0000${path}`;
+  let url = endpoints.get(key);
+  if (!url) {
+    url = new URL(path, baseUrl);
+    endpoints.set(key, url);
+  }
+  return url;
 }
 
 function describeCause(error: unknown): string {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import type { FetchLike } from './http.js';
 
 export interface TransportRequest {
@@ -66,6 +67,7 @@ function exchange(
   const send = secure ? https.request : http.request;
   const outgoing: Record<string, string | number> = { ...headers };
   if (body !== undefined) outgoing['content-length'] = Buffer.byteLength(body);
+  const target = targetOf(url);
   return new Promise<TransportResponse>((resolve, reject) => {
     let settled = false;
     let responded = false;
@@ -78,8 +80,7 @@ function exchange(
       else resolve(value as TransportResponse);
     };
     const req = send(
-      url,
-      { method, headers: outgoing, agent: agents[secure ? 'https:' : 'http:'] },
+      { ...target, method, headers: outgoing, agent: agents[secure ? 'https:' : 'http:'] },
       (res) => {
         responded = true;
         const chunks: Buffer[] = [];
@@ -106,4 +107,20 @@ function exchange(
     });
     req.end(body);
   });
+}
+
+/**
+ * Where a URL points, as `http.request` options, worked out once per URL object: the client
+ * sends every POST of an endpoint with the same `URL`, and node would otherwise convert it on
+ * each request.
+ */
+const targets = new WeakMap<URL, http.RequestOptions>();
+function targetOf(url: URL): http.RequestOptions {
+  let target = targets.get(url);
+  if (!target) {
+    const { protocol, hostname, port, path, auth } = urlToHttpOptions(url);
+    target = { protocol, hostname, path, ...(port === undefined ? {} : { port }), ...(auth ? { auth } : {}) };
+    targets.set(url, target);
+  }
+  return target;
 }
