@@ -66,7 +66,7 @@ function headline(r) {
     case 'incremental':
       return `${r.inputs.reservations} res. / ${r.inputs.units} units; calls ${Object.values(r.calls).reduce((a, b) => a + b, 0)}`;
     case 'time-to-door':
-      return `door ${fmt(r.makespanSeconds)} s (cold process ${fmt(r.cold?.makespanSeconds)} s) vs bound ${fmt(r.lowerBound?.seconds)} s; conc. 1: ${fmt(r.legacyMakespanSeconds)} s (${fmt(r.speedup, 1)}×); last-minute booking ${fmt(r.lastMinute?.doorAfterSeconds)} s`;
+      return `door ${fmt(r.makespanSeconds)} s (cold process ${fmt(r.cold?.makespanSeconds)} s) vs bound ${fmt(r.lowerBound?.seconds)} s; conc. 1: ${fmt(r.legacyMakespanSeconds)} s (${fmt(r.speedup, 1)}×); last-minute booking ${fmt(r.lastMinute?.doorAfterSeconds)} s; lock in process: door ${fmt(r.inProcessLock?.doorSeconds)} s`;
     case 'webhook':
       return `ack p50 ${fmt(r.ackP50Ms, 1)} / p99 ${fmt(r.ackP99Ms, 1)} ms, ${r.acksPerSecond}/s; drained in ${fmt(r.drainSeconds)} s`;
     case 'planner':

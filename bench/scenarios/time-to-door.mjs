@@ -2,7 +2,8 @@
 // adds 15 ms per TTLock gateway operation and 1 ms per MEWS call (1:100 of real latencies).
 // The same world is run twice: with wide concurrency, and with concurrency 1 (the legacy app).
 // A third run measures a booking made at the last minute while such a backlog is under way.
-import { createWebhookHandler } from '@brafa/core';
+import { createEngine, createWebhookHandler } from '@brafa/core';
+import { MemoryLock } from '@brafa/core/testing';
 import { startRemoteSandbox } from '../lib/remote-sandbox.mjs';
 import { cpuMeter, nonZero, openMewsBench, seconds, target } from '../lib/setup.mjs';
 
@@ -90,6 +91,61 @@ async function once(size, concurrency, host) {
   } finally {
     await bench.close();
   }
+}
+
+/** A lock cloud in this process that takes `ms` per gateway operation, like the sandbox's TTLock. */
+function delayedLock(inner, ms) {
+  const after = (fn) => new Promise((resolve) => setTimeout(resolve, ms)).then(fn);
+  return {
+    kind: 'in-process',
+    capabilities: inner.capabilities,
+    addCode: (r) => after(() => inner.addCode(r)),
+    changeCode: (r) => after(() => inner.changeCode(r)),
+    removeCode: (r) => after(() => inner.removeCode(r)),
+    findCode: (r) => inner.findCode(r),
+    listCodes: (r) => inner.listCodes(r),
+  };
+}
+
+/** Runs of the in-process-lock diagnostic: one to compile its paths, then the measured ones. */
+const IN_PROCESS_RUNS = 4;
+
+/**
+ * Diagnostic, not a target: the wide run again with the TTLock cloud replaced by a stand-in in
+ * this process (core's MemoryLock behind the same 15 ms per gateway operation), so no HTTP.
+ * Everything else (MEWS over HTTP, the SQLite store, the engine) is the same. The difference
+ * to the measured door is what the HTTP exchanges with the lock cloud cost the SDK (building
+ * the request, reading the response, their garbage), the largest single share of the door.
+ */
+async function inProcessLock(size, host) {
+  const doors = [];
+  let cpu;
+  for (let i = 0; i < IN_PROCESS_RUNS; i++) {
+    const bench = await openMewsBench({ ...size, concurrency: WIDE, latency: LATENCY, host });
+    try {
+      const engine = createEngine({
+        store: bench.rt.store,
+        lock: delayedLock(new MemoryLock(), GATEWAY_MS),
+        providers: (property) => bench.rt.providers.get(property.id),
+        passcode: { secret: bench.config.secret, length: bench.config.passcode.length },
+        concurrency: WIDE,
+        onEvent: (event) => bench.timeline.record(event),
+      });
+      const stopCpu = await cpuMeter(bench);
+      bench.timeline.reset();
+      const result = await engine.run({ propertyId: 'P1', window: bench.window });
+      const used = await stopCpu();
+      if (result.dispatch.dead > 0) throw new Error(`in-process lock run: ${result.dispatch.dead} jobs dead`);
+      if (i > 0) {
+        doors.push(bench.timeline.summary()['lock.done']?.last ?? Number.NaN);
+        cpu = used;
+      }
+    } finally {
+      await bench.close();
+    }
+  }
+  const sorted = [...doors].sort((a, b) => a - b);
+  return { doorSeconds: sorted[Math.floor(sorted.length / 2)], runsSeconds: doors, ...cpu };
 }
 
 /** The config's default `worker.concurrency`: a backlog waits in the job queue, not in flight. */
@@ -279,15 +335,16 @@ export async function run({ quick }) {
     wide.runsSeconds = wides.map((r) => seconds(r.makespanMs));
     wide.warmupSeconds = warmups;
     const legacy = await once(size, 1, host);
+    const inProcess = await inProcessLock(size, host);
     const late = await lastMinute(size, host);
     const entrance = await sharedEntrance(quick ? entranceSizes.quick : entranceSizes.full, host);
-    return report(size, cold, wides, wide, legacy, late, entrance);
+    return report(size, cold, wides, wide, legacy, late, entrance, inProcess);
   } finally {
     await host.close();
   }
 }
 
-function report(size, cold, wides, wide, legacy, late, entrance) {
+function report(size, cold, wides, wide, legacy, late, entrance, inProcess) {
   const ratio = wide.makespanMs / wide.bound.ms;
   const speedup = legacy.makespanMs / wide.makespanMs;
   const targets = [];
@@ -378,6 +435,11 @@ function report(size, cold, wides, wide, legacy, late, entrance) {
     lowerBound: { ...wide.bound, seconds: seconds(wide.bound.ms) },
     lastMinute: late,
     sharedEntrance: entrance,
+    // Not a target: the door with the lock cloud in process (no HTTP), and what HTTP added.
+    inProcessLock: {
+      ...inProcess,
+      httpSeconds: seconds(wide.makespanMs - inProcess.doorSeconds * 1000),
+    },
     ratio: Math.round(ratio * 100) / 100,
     targets,
   };
