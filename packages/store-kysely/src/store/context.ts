@@ -21,7 +21,13 @@ export interface StoreContext {
   held?: HeldTransaction;
 }
 
-/** A transaction's hold on the SQLite connection; `open` turns false when its work settles. */
+/**
+ * A transaction's hold on the SQLite connection; `open` turns false when its work settles. A
+ * statement on it runs when it is called, one through Kysely a few promise turns later: two
+ * statements of one transaction issued without awaiting the first have no order between the
+ * two ways (the store's methods await each statement in turn; the engine issues only reads
+ * side by side).
+ */
 export interface HeldTransaction {
   readonly connection: HeldSqliteConnection;
   /** The transaction's Kysely, so a statement given another `db` never takes this lane. */
